@@ -1,0 +1,1 @@
+"""Subcommands of the ``archiver`` CLI, one module each (see ``archiver.cli``)."""
