@@ -1,0 +1,1 @@
+"""Turning live traffic (plain fetches and browser renders) into archived exchanges."""

@@ -1,0 +1,88 @@
+"""What a visitor would do before a page is complete: accept cookies, load more, scroll.
+
+Each behaviour is bounded (counts and timeouts) so a hostile page cannot keep
+the browser busy forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+logger = logging.getLogger(__name__)
+
+# Accept buttons of common consent platforms (Didomi, OneTrust, Quantcast, Funding Choices, Cookiebot).
+CONSENT_SELECTORS = (
+    "#didomi-notice-agree-button",
+    "#onetrust-accept-btn-handler",
+    ".qc-cmp2-summary-buttons button[mode=primary]",
+    ".fc-cta-consent",
+    "#CybotCookiebotDialogBodyLevelButtonLLCAllowAllSelection",
+    "[data-consent-accept]",
+)
+
+
+async def dismiss_consent(page: Page, extra_selector: str = "") -> bool:
+    """Click the first visible accept button; True if one was clicked."""
+    selectors = ([extra_selector] if extra_selector else []) + list(CONSENT_SELECTORS)
+    for selector in selectors:
+        try:
+            button = page.locator(selector).first
+            if await button.is_visible():
+                await button.click(timeout=3_000)
+                return True
+        except PlaywrightError:
+            continue
+    return False
+
+
+async def click_load_more(page: Page, selector: str, max_clicks: int = 5) -> int:
+    """Press "load more" until it disappears or the budget runs out."""
+    clicks = 0
+    if not selector:
+        return clicks
+    while clicks < max_clicks:
+        button = page.locator(selector).first
+        try:
+            if not await button.is_visible():
+                break
+            await button.click(timeout=3_000)
+            clicks += 1
+            await page.wait_for_load_state("networkidle", timeout=5_000)
+        except PlaywrightError:
+            break
+    return clicks
+
+
+async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float) -> int:
+    """Scroll down a screen at a time so lazy images and infinite lists load, then back up."""
+    scrolls = 0
+    last_height = -1
+    stalled = 0
+    while scrolls < max_scrolls:
+        try:
+            position, height = await page.evaluate(
+                "() => { window.scrollBy(0, window.innerHeight);"
+                " return [window.scrollY + window.innerHeight, document.documentElement.scrollHeight]; }"
+            )
+        except PlaywrightError:
+            break
+        scrolls += 1
+        await asyncio.sleep(step_delay)
+        if position >= height:
+            stalled = stalled + 1 if height == last_height else 0
+            if stalled >= 2:
+                break
+            try:
+                await page.wait_for_load_state("networkidle", timeout=2_000)
+            except PlaywrightError:
+                pass
+        last_height = height
+    try:
+        await page.evaluate("() => window.scrollTo(0, 0)")
+    except PlaywrightError:
+        pass
+    return scrolls

@@ -1,0 +1,82 @@
+"""Records plain (non-browser) fetches exactly as the server sent them.
+
+``response_downloaded`` fires straight after the download handler, before any
+downloader middleware: the body is still content-encoded and every header is
+intact. Twisted has already removed chunking, so nothing claims it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Headers, Response
+
+from archiver.recording import Exchange
+from archiver.session import ArchiveSession
+
+logger = logging.getLogger(__name__)
+
+RECORD_META_KEY = "archiver_record"     # the WarcLocation of a request's response record
+
+
+def header_pairs(headers: Headers) -> list[tuple[str, str]]:
+    """Every header in order, repeated ones kept; latin-1 keeps arbitrary bytes intact."""
+    return [
+        (key.decode("latin-1"), value.decode("latin-1"))
+        for key, values in headers.items()
+        for value in values
+    ]
+
+
+def exchange_from_scrapy(request: Request, response: Response) -> Exchange:
+    request_headers = header_pairs(request.headers)
+    if not any(name.lower() == "host" for name, _ in request_headers):
+        request_headers.insert(0, ("Host", urlsplit(request.url).netloc))
+    truncated = "length" if "dataloss" in response.flags else None
+    return Exchange(
+        url=response.url,
+        method=request.method,
+        request_headers=request_headers,
+        request_body=request.body or None,
+        status=response.status,
+        reason=None,
+        response_headers=header_pairs(response.headers),
+        body=response.body,
+        body_decoded=False,
+        captured_at=datetime.now(timezone.utc),
+        ip_address=str(response.ip_address) if response.ip_address else None,
+        protocol=response.protocol or "HTTP/1.1",
+        page_id=request.meta.get("archiver_page_id"),
+        resource_type=request.meta.get("archiver_kind"),
+        truncated=truncated,
+    )
+
+
+class FetchRecorder:
+    """Scrapy extension: one response + request record pair per plain fetch."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "FetchRecorder":
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        return recorder
+
+    def spider_opened(self, spider) -> None:
+        ArchiveSession.of(self.crawler)      # open the WARC before the first response
+
+    def response_downloaded(self, response: Response, request: Request, spider) -> None:
+        if "playwright" in response.flags:
+            return                            # the browser recorder saw the real traffic
+        session = ArchiveSession.of(self.crawler)
+        location = session.writer.write_exchange(exchange_from_scrapy(request, response))
+        request.meta[RECORD_META_KEY] = location
+        self.stats.inc_value("archiver/fetch/recorded")

@@ -1,0 +1,190 @@
+"""Rendering in Chromium: which requests go to the browser, and what happens on the page.
+
+``RenderMiddleware`` decides per request (``--render auto|always|never`` and the
+outlet's render rules) and hands scrapy-playwright a page-init callback (the
+``PageRecorder``) and one page method, ``capture_page``: behaviours, then a
+full-page screenshot and the rendered DOM, all within a hard time budget.
+Only picklable flags travel through the scheduler; the browser objects are
+attached here, just before download, and removed again afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy_playwright.page import PageMethod
+
+from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_through
+from archiver.capture.browser import PageRecorder
+from archiver.recording import WarcLocation
+from archiver.session import ArchiveSession
+
+logger = logging.getLogger(__name__)
+
+RENDERED_KINDS = ("page", "article")
+_BROWSER_META = (
+    "playwright", "playwright_page_init_callback", "playwright_page_methods",
+    "playwright_page_goto_kwargs", "playwright_context",
+)
+
+
+class RenderTimeout(Exception):
+    """The page did not finish its behaviours and screenshot within ARCHIVER_PAGE_TIMEOUT."""
+
+
+def url_key(url: str) -> str:
+    """A short, filesystem-safe key for a URL."""
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    screenshots: bool = True
+    screenshot_max_height: int = 20_000
+    page_timeout: float = 90.0
+    max_scrolls: int = 40
+    scroll_step_delay: float = 0.05
+    consent_selector: str = ""
+    load_more_selector: str = ""
+
+
+@dataclass
+class Capture:
+    """What one render produced; the spider reads it from the response meta."""
+    url: str
+    page_id: str
+    document: WarcLocation | None = None
+    document_url: str | None = None
+    document_body: bytes | None = None
+    document_encoding: str | None = None      # charset of the document's Content-Type
+    screenshot: str | None = None             # path relative to the crawl folder
+    screenshot_record: WarcLocation | None = None
+    dom_record: WarcLocation | None = None
+    exchanges: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+async def _screenshot(page: Page, max_height: int) -> bytes:
+    height = await page.evaluate("() => document.documentElement.scrollHeight")
+    if height <= max_height:
+        return await page.screenshot(full_page=True, type="png", timeout=30_000)
+    width = await page.evaluate("() => document.documentElement.scrollWidth")
+    clip = {"x": 0, "y": 0, "width": width, "height": max_height}
+    return await page.screenshot(full_page=True, clip=clip, type="png", timeout=30_000)
+
+
+async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSession,
+                       options: RenderOptions, url: str) -> Capture:
+    """Run the behaviours, take the screenshot and DOM, and drain the recorder."""
+    capture = Capture(url=url, page_id=recorder.page_id)
+    try:
+        async with asyncio.timeout(options.page_timeout):
+            await dismiss_consent(page, options.consent_selector)
+            await click_load_more(page, options.load_more_selector)
+            await scroll_through(page, max_scrolls=options.max_scrolls,
+                                 step_delay=options.scroll_step_delay)
+            try:
+                await page.wait_for_load_state("networkidle", timeout=5_000)
+            except PlaywrightError:
+                pass
+            now = datetime.now(timezone.utc)
+            if options.screenshots:
+                png = await _screenshot(page, options.screenshot_max_height)
+                relative = f"screenshots/{url_key(url)}.png"
+                session.path(relative).write_bytes(png)
+                capture.screenshot = relative
+                capture.screenshot_record = session.writer.write_resource(
+                    f"urn:fullPage:{url}", "image/png", png, captured_at=now, page_id=recorder.page_id)
+            dom = (await page.content()).encode("utf-8")
+            capture.dom_record = session.writer.write_resource(
+                f"urn:dom:{url}", "text/html; charset=utf-8", dom, captured_at=now,
+                page_id=recorder.page_id)
+            await recorder.drain()
+    except TimeoutError:
+        await recorder.drain(timeout=5)
+        raise RenderTimeout(f"render of {url} exceeded {options.page_timeout:.0f}s") from None
+    capture.document = recorder.document
+    capture.document_url = recorder.document_url
+    capture.document_body = recorder.document_body
+    capture.document_encoding = recorder.document_encoding
+    capture.exchanges = recorder.exchanges
+    capture.failures = recorder.failures
+    return capture
+
+
+def capture_of(response: Response) -> Capture | None:
+    for method in response.meta.get("playwright_page_methods") or ():
+        if isinstance(method.result, Capture):
+            return method.result
+    return None
+
+
+class RenderMiddleware:
+    """Downloader middleware: send the pages that need it through Chromium."""
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.mode = settings.get("ARCHIVER_RENDER", "auto")
+        if self.mode not in ("auto", "always", "never"):
+            raise ValueError(f"ARCHIVER_RENDER must be auto, always or never, not {self.mode!r}")
+        self.options = RenderOptions(
+            screenshots=settings.getbool("ARCHIVER_SCREENSHOTS_ENABLED"),
+            screenshot_max_height=settings.getint("ARCHIVER_SCREENSHOT_MAX_HEIGHT"),
+            page_timeout=settings.getfloat("ARCHIVER_PAGE_TIMEOUT"),
+            max_scrolls=settings.getint("ARCHIVER_MAX_SCROLLS"),
+            scroll_step_delay=settings.getfloat("ARCHIVER_SCROLL_STEP_DELAY"),
+        )
+        self.navigation_timeout_ms = settings.getint("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "RenderMiddleware":
+        return cls(crawler)
+
+    def should_render(self, request: Request, spider: Spider) -> bool:
+        if self.mode == "never" or request.meta.get("archiver_kind") not in RENDERED_KINDS:
+            return False
+        if self.mode == "always":
+            return True
+        profile = getattr(spider, "profile", None)
+        return profile is None or profile.needs_render(request.url)
+
+    def process_request(self, request: Request, spider: Spider | None = None):
+        spider = spider or self.crawler.spider
+        if not self.should_render(request, spider):
+            return None
+        session = ArchiveSession.of(self.crawler)
+        recorder = PageRecorder(writer=session.writer, page_id=str(uuid.uuid4()))
+        profile = getattr(spider, "profile", None)
+        options = self.options
+        if profile is not None:
+            options = RenderOptions(**{**options.__dict__,
+                                       "consent_selector": profile.consent_selector,
+                                       "load_more_selector": profile.load_more_selector})
+        request.meta.update(
+            playwright=True,
+            playwright_context="default",
+            playwright_page_init_callback=recorder.attach,
+            playwright_page_goto_kwargs={"wait_until": "load", "timeout": self.navigation_timeout_ms},
+            playwright_page_methods=[PageMethod(capture_page, recorder=recorder, session=session,
+                                                options=options, url=request.url)],
+        )
+        return None
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None):
+        for key in _BROWSER_META:          # a retried request must pickle again
+            request.meta.pop(key, None)
+        return None

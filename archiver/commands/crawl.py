@@ -1,0 +1,83 @@
+"""``archiver crawl``: archive outlets or sites by name or URL."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
+from archiver.report import read_report
+
+
+def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("warcs"),
+                        help="output root; each crawl gets a folder in it (default: warcs)")
+    parser.add_argument("--render", choices=("auto", "always", "never"), default="auto",
+                        help="render pages in Chromium: per outlet rules, always, or never")
+    parser.add_argument("--max-pages", type=int, default=0, help="stop after N pages (0: no limit)")
+    parser.add_argument("--depth", type=int, default=2, help="link hops from start pages (default 2)")
+    parser.add_argument("--since", metavar="DATE", help="skip articles dated before DATE (YYYY-MM-DD)")
+    parser.add_argument("--config", type=Path, help="TOML file with outlet profiles")
+    parser.add_argument("--user-agent", help="User-Agent header (name the tool and a contact URL)")
+    parser.add_argument("--concurrency", type=int, help="requests at once")
+    parser.add_argument("--screenshots", action=argparse.BooleanOptionalAction, default=True,
+                        help="full-page screenshot of every rendered page (default: on)")
+    parser.add_argument("--chromium", metavar="PATH", help="Chromium executable (default: $ARCHIVER_CHROMIUM or /usr/bin/chromium)")
+    parser.add_argument("--operator", default="", help="who runs the crawl, for the warcinfo record")
+    parser.add_argument("--base-url", action="append", default=[], metavar="OUTLET=URL",
+                        help="crawl an outlet where it is served (a mirror, the sample); repeatable")
+    parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+
+
+def options_from_args(args: argparse.Namespace) -> CrawlOptions:
+    base_urls = {}
+    for item in args.base_url:
+        outlet, sep, url = item.partition("=")
+        if not sep:
+            raise SystemExit(f"error: --base-url takes OUTLET=URL, not {item!r}")
+        base_urls[outlet] = url
+    return CrawlOptions(
+        targets=list(getattr(args, "targets", [])), out=args.out, render=args.render,
+        max_pages=args.max_pages, depth=args.depth, since=args.since, config=args.config,
+        user_agent=args.user_agent, concurrency=args.concurrency, screenshots=args.screenshots,
+        chromium=args.chromium, operator=args.operator, base_urls=base_urls, log_level=args.log_level,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        options = options_from_args(args)
+        targets = run_crawl(options)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print_summary(targets)
+    return exit_code(targets)
+
+
+def print_summary(targets: list[CrawlTarget]) -> None:
+    """The end-of-run table: what each crawl archived and where it went."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("crawl", "status", "pages", "articles", "rendered", "failures", "WARC MB", "folder")
+    for target in targets:
+        try:
+            report = read_report(target.crawl_dir)
+        except (OSError, ValueError):
+            table.add_row(target.name, "no report", "", "", "", "", "", str(target.crawl_dir))
+            continue
+        counts = report["counts"]
+        failures = ", ".join(f"{k}={v}" for k, v in report["failures"].items()) or "0"
+        table.add_row(target.name, f"{report['finish_reason']} ({report['exit_status']})",
+                      str(counts["pages"]), str(counts["articles"]), str(counts["rendered"]),
+                      failures, f"{report['warc_bytes'] / 1e6:.1f}", str(target.crawl_dir))
+    Console(stderr=True).print(table)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("crawl", help="archive outlets (by name) or sites (by URL)")
+    parser.add_argument("targets", nargs="+", metavar="TARGET", help="outlet name or http(s) URL")
+    add_crawl_arguments(parser)
+    parser.set_defaults(func=run)

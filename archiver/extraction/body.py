@@ -1,0 +1,260 @@
+"""Body paragraphs, inline links and related-article boxes.
+
+Three ways in, one shape out (``Body``): walking a known container (outlet
+selectors or microdata ``articleBody``), splitting a structured ``articleBody``
+string, or trafilatura's XML output for pages we know nothing about. The walker
+drops captions, ads, share widgets, newsletter boxes and disclaimers by element
+and class, and records related-article boxes at the paragraph they precede.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+_SKIP_TAGS = {
+    "script", "style", "noscript", "figure", "figcaption", "form", "button", "iframe", "nav", "footer",
+    "svg", "template", "select", "input", "textarea", "object", "video", "audio", "picture", "img",
+    "header", "h1", "label", "dialog", "menu", "canvas", "embed", "table",
+}
+_BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
+_CONTAINER_TAGS = {"div", "section", "article", "main", "ul", "ol", "dl", "blockquote", "aside", "span", "body"}
+_NESTED_BLOCKS = ".//p|.//div|.//h2|.//h3|.//h4|.//li|.//ul|.//ol|.//blockquote|.//section|.//figure|.//table|.//aside"
+_BOILERPLATE_TOKENS = {
+    "ad", "ads", "advert", "adverts", "advertisement", "adslot", "adunit", "dfp", "gpt", "banner", "sponsor",
+    "sponsored", "promo", "promotion", "recirc", "recommended", "recommendations", "outbrain", "taboola",
+    "share", "sharing", "social", "newsletter", "subscribe", "subscription", "signup", "paywall", "caption",
+    "credit", "credits", "disclaimer", "byline", "bio", "tags", "toolbar", "breadcrumb", "breadcrumbs",
+    "comments", "comment", "donate", "contribute", "embed", "hidden", "widget", "nav", "menu", "footer",
+    "header", "gallery", "video", "podcast", "print", "sr", "visually", "skip", "modal", "popup", "cookie",
+    "consent", "author", "meta", "timestamp", "dateline", "correction", "copyright", "rights", "audio",
+    "player", "slideshow", "photo", "media", "image", "img", "infobox", "factbox", "callout", "cta",
+}
+_RELATED_TOKENS = {"related", "readmore", "read-more", "alsoread", "more-on", "see-also", "seealso",
+                   "mehr-zum-thema", "lesen-sie-auch", "inline-link"}
+_RELATED_LABEL = re.compile(
+    r"^\s*(?:related(?:\s+articles?|\s+stories|\s+content)?|read\s+(?:more|also|next)|see\s+also|more\s+on\s+this|"
+    r"lesen\s+sie\s+auch|mehr\s+zum\s+thema|auch\s+interessant|weiterlesen|lee\s+también|leer\s+más|"
+    r"lire\s+aussi|à\s+lire\s+aussi|leia\s+também|leia\s+mais|veja\s+também|czytaj\s+(?:też|także|również)|"
+    r"相关阅读|延伸阅读|关联阅读|関連記事|あわせて読みたい)\s*[:：|–—-]?\s*",
+    re.IGNORECASE,
+)
+_NOISE_PARAGRAPH = re.compile(
+    r"^(?:advertisement|anzeige|werbung|publicidad|publicité|publicidade|reklama|广告|広告|sponsored|"
+    r"share(?:\s+this)?(?:\s+article)?|teilen|compartir|partager|"
+    r"sign\s+up.*newsletter.*|subscribe.*|abonnieren.*|suscríbete.*|abonnez-vous.*|assine.*|"
+    r"the\s+views\s+expressed\s+in\s+opinion\s+pieces.*|this\s+article\s+(?:was\s+)?(?:first\s+)?"
+    r"(?:appeared|published)\s+(?:in|on)\s+.{0,60}|copyright\s+©?.*|©.*|all\s+rights\s+reserved.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Body:
+    paragraphs: list[str] = field(default_factory=list)
+    related: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+
+
+def normalize_space(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u200b", "").split())
+
+
+def class_tokens(element: HtmlElement) -> set[str]:
+    """Class and id split into words: "article__related-article" -> {article, related, ...}."""
+    raw = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    tokens = set(re.split(r"[^a-z0-9]+", raw))
+    tokens.update(raw.split())
+    tokens.update(t.replace("_", "-") for t in raw.split())
+    tokens.discard("")
+    return tokens
+
+
+def is_boilerplate(element: HtmlElement) -> bool:
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style", "").replace(" ", "").lower()
+    if "display:none" in style:
+        return True
+    return bool(class_tokens(element) & _BOILERPLATE_TOKENS)
+
+
+def is_related_box(element: HtmlElement) -> bool:
+    return bool(class_tokens(element) & _RELATED_TOKENS) and element.find(".//a[@href]") is not None
+
+
+def body_from_containers(containers: Iterable[HtmlElement], base_url: str,
+                         related_elements: Iterable[HtmlElement] = ()) -> Body:
+    """Walk known body containers in order, collecting paragraphs, links and related boxes."""
+    walker = _Walker(base_url, set(related_elements))
+    for container in containers:
+        walker.walk(container, top=True)
+    return walker.body
+
+
+def body_from_text(text: str) -> Body:
+    """Paragraphs from a plain-text body (JSON-LD ``articleBody``)."""
+    if "<p" in text or "<br" in text:
+        from lxml import html as lxml_html
+
+        fragment = lxml_html.fragment_fromstring(text, create_parent="div")
+        return body_from_containers([fragment], "")
+    parts = re.split(r"\n\s*\n" if "\n\n" in text else r"\n", text)
+    return Body(paragraphs=[p for p in (normalize_space(part) for part in parts) if p])
+
+
+def body_from_trafilatura(html_text: str, base_url: str) -> Body:
+    """trafilatura's main text, keeping paragraph breaks and inline links."""
+    import trafilatura
+
+    xml = trafilatura.extract(html_text, url=base_url or None, output_format="xml", include_links=True,
+                              include_comments=False, include_tables=False, include_images=False,
+                              with_metadata=False, deduplicate=False)
+    body = Body()
+    if not xml:
+        return body
+    try:
+        doc = etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return body
+    main = doc.find("main")
+    for element in (main.iter("p", "head", "item", "quote") if main is not None else ()):
+        if element.tag == "head" and element.get("rend") == "h1":
+            continue
+        if element.tag in {"p", "quote"} and element.xpath("ancestor::item|ancestor::quote"):
+            continue
+        text = normalize_space("".join(element.itertext()))
+        if not text or _NOISE_PARAGRAPH.match(text):
+            continue
+        index = len(body.paragraphs)
+        body.paragraphs.append(text)
+        for ref in element.iter("ref"):
+            link_text = normalize_space("".join(ref.itertext()))
+            target = ref.get("target")
+            if link_text and target:
+                body.links.append({"text": link_text, "url": urljoin(base_url, target), "paragraph": index})
+    return body
+
+
+class _Walker:
+    def __init__(self, base_url: str, related_elements: set[HtmlElement]) -> None:
+        self.base_url = base_url
+        self.related_elements = related_elements
+        self.body = Body()
+
+    def walk(self, element: HtmlElement, top: bool = False) -> None:
+        if not isinstance(element.tag, str):
+            return
+        if element in self.related_elements or (not top and is_related_box(element)):
+            self._add_related(element)
+            return
+        tag = element.tag.lower()
+        if not top and (tag in _SKIP_TAGS or tag == "aside" or is_boilerplate(element)):
+            return
+        if tag in _BLOCK_TAGS and not (tag in {"li", "blockquote"} and element.xpath(_NESTED_BLOCKS)):
+            self._add_paragraph(element)
+            return
+        if tag not in _CONTAINER_TAGS and not top and not element.xpath(_NESTED_BLOCKS):
+            self._add_paragraph(element)
+            return
+        if tag in {"div", "span", "section"} and not top and not element.xpath(_NESTED_BLOCKS):
+            self._add_paragraph(element)  # <div> used as a paragraph
+            return
+        self._add_loose_text(element.text)
+        for child in element:
+            self.walk(child)
+            self._add_loose_text(child.tail)
+
+    def _add_loose_text(self, text: str | None) -> None:
+        """Text directly inside a container (paragraphs separated only by <br>)."""
+        if text and len(normalize_space(text)) > 30:
+            self._append(normalize_space(text), [])
+
+    def _add_paragraph(self, element: HtmlElement) -> None:
+        text = normalize_space(element_text(element))
+        if not text:
+            return
+        label = _RELATED_LABEL.match(text)
+        anchors = [a for a in element.iter("a") if a.get("href")]
+        if label and anchors and len(text) < 250:
+            self._add_related(element)
+            return
+        if _NOISE_PARAGRAPH.match(text):
+            return
+        links = []
+        for anchor in anchors:
+            link_text = normalize_space(anchor.text_content())
+            url = self._url(anchor.get("href"))
+            if link_text and url:
+                links.append({"text": link_text, "url": url})
+        self._append(text, links)
+
+    def _append(self, text: str, links: list[dict[str, Any]]) -> None:
+        index = len(self.body.paragraphs)
+        self.body.paragraphs.append(text)
+        self.body.links.extend({**link, "paragraph": index} for link in links)
+
+    def _add_related(self, element: HtmlElement) -> None:
+        anchors = [a for a in element.iter("a") if a.get("href")]
+        position = len(self.body.paragraphs)
+        if len(anchors) > 1 and element.find(".//li") is not None:
+            for anchor in anchors:  # a list of related links
+                title = _anchor_title(anchor)
+                if title:
+                    self.body.related.append({"title": title, "url": self._url(anchor.get("href")),
+                                              "position": position})
+            return
+        heading = element.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or contains(@class, 'title')]")
+        title = normalize_space(heading[0].text_content()) if heading else ""
+        if not title and anchors:
+            title = _anchor_title(anchors[0])
+        if not title:
+            title = _RELATED_LABEL.sub("", normalize_space(element.text_content()))
+        if title:
+            url = self._url(anchors[0].get("href")) if anchors else None
+            self.body.related.append({"title": title, "url": url, "position": position})
+
+    def _url(self, href: str | None) -> str | None:
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            return None
+        return urljoin(self.base_url, href.strip())
+
+
+def _anchor_title(anchor: HtmlElement) -> str:
+    text = _RELATED_LABEL.sub("", normalize_space(anchor.text_content()))
+    return text or normalize_space(anchor.get("title", ""))
+
+
+def element_text(element: HtmlElement, *, separator: str = "", skip: frozenset[str] = frozenset(),
+                 drop_boilerplate: bool = True) -> str:
+    """Text in document order minus nested scripts, captions and ad slots; <br> becomes a space.
+
+    ``separator`` goes between inline elements (" " for bylines, where adjacent
+    name links must not run together); ``skip`` adds tags to leave out.
+    """
+    parts: list[str] = []
+
+    def visit(node: HtmlElement) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                tag = child.tag.lower()
+                if tag == "br":
+                    parts.append(" ")
+                elif tag not in _SKIP_TAGS and tag not in skip and not (
+                        drop_boilerplate and tag in {"span", "div", "aside"} and is_boilerplate(child)):
+                    parts.append(separator)
+                    visit(child)
+                    parts.append(separator)
+            if child.tail:
+                parts.append(child.tail)
+
+    visit(element)
+    return "".join(parts)

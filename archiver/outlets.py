@@ -1,0 +1,107 @@
+"""Outlet profiles: everything the crawler knows about one news site, in TOML.
+
+A profile holds start URLs, sitemaps, feeds, the article URL pattern, render
+rules, selector overrides and politeness, so users add an outlet without
+writing Python. The bundled profiles live in ``outlets.toml`` next to this file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+
+@dataclass(frozen=True)
+class Politeness:
+    concurrency: int = 4          # requests at once to this outlet
+    delay: float = 0.0            # seconds between requests (AutoThrottle adapts from here)
+
+
+@dataclass(frozen=True)
+class OutletProfile:
+    name: str
+    base_url: str
+    title: str = ""
+    language: str | None = None
+    start_urls: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    article_pattern: str = r".*"
+    listing_pattern: str = r"$^"
+    render_pattern: str = r".*"
+    consent_selector: str = ""
+    load_more_selector: str = ""
+    selectors: dict[str, str] = field(default_factory=dict)
+    politeness: Politeness = Politeness()
+
+    def absolute(self, url: str) -> str:
+        return urljoin(self.base_url.rstrip("/") + "/", url)
+
+    def with_base_url(self, base_url: str) -> "OutletProfile":
+        """The same outlet served elsewhere (a mirror, or the bundled sample)."""
+        return replace(self, base_url=base_url.rstrip("/"))
+
+    @property
+    def allowed_domains(self) -> list[str]:
+        return [urlsplit(self.base_url).hostname or ""]
+
+    def _matches(self, pattern: str, url: str) -> bool:
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return re.search(pattern, path) is not None
+
+    def is_article(self, url: str) -> bool:
+        return self._matches(self.article_pattern, url)
+
+    def is_listing(self, url: str) -> bool:
+        return self._matches(self.listing_pattern, url)
+
+    def needs_render(self, url: str) -> bool:
+        return self._matches(self.render_pattern, url)
+
+
+def _profile_from_table(name: str, table: dict) -> OutletProfile:
+    table = dict(table)
+    politeness = Politeness(**table.pop("politeness", {}))
+    selectors = {k: v for k, v in table.pop("selectors", {}).items() if v}
+    for key in ("start_urls", "sitemaps", "feeds"):
+        table[key] = tuple(table.get(key, ()))
+    try:
+        profile = OutletProfile(name=name, politeness=politeness, selectors=selectors, **table)
+    except TypeError as exc:
+        raise ValueError(f"outlet profile [{name}]: {exc}") from None
+    for attr in ("article_pattern", "listing_pattern", "render_pattern"):
+        try:
+            re.compile(getattr(profile, attr))
+        except re.error as exc:
+            raise ValueError(f"outlet profile [{name}]: {attr} is not a valid regex: {exc}") from None
+    return profile
+
+
+def load_profiles(config: Path | None = None) -> dict[str, OutletProfile]:
+    """The bundled profiles, overlaid with those of a user's TOML file."""
+    text = resources.files("archiver").joinpath("outlets.toml").read_text(encoding="utf-8")
+    tables = tomllib.loads(text)
+    if config is not None:
+        try:
+            tables.update(tomllib.loads(Path(config).read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"cannot read outlet config {config}: {exc}") from None
+    return {name: _profile_from_table(name, table) for name, table in tables.items()}
+
+
+def profile_for_url(url: str) -> OutletProfile:
+    """An ad-hoc profile for a bare URL target: crawl that site generically."""
+    parts = urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}"
+    return OutletProfile(
+        name=parts.hostname or "site",
+        base_url=base,
+        start_urls=(url,),
+        sitemaps=("/robots.txt",),
+        article_pattern=r"/(\d{4}/\d{2}/|article|story|news/)[^?#]*[a-z0-9-]{12,}",
+    )

@@ -1,0 +1,114 @@
+"""The end-of-crawl report: ``crawl.json`` in the crawl folder, and the exit status.
+
+Exit codes (also in the README):
+0 success · 1 the crawl failed (nothing archived, or a fatal error) · 2 bad
+usage or configuration · 3 the disk is full · 4 another run of the same outlet
+holds the lock · 5 the error rate is over ARCHIVER_MAX_ERROR_RATE ·
+130 interrupted (Ctrl-C / SIGTERM).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from enum import IntEnum
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from archiver.session import ArchiveSession
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    DISK_FULL = 3
+    LOCKED = 4
+    ERROR_RATE = 5
+    INTERRUPTED = 130
+
+
+@dataclass
+class CrawlReport:
+    crawl_id: str
+    spider: str
+    outlet: str
+    started: str | None
+    finished: str
+    duration_s: float
+    finish_reason: str
+    exit_status: int
+    counts: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+    files: dict[str, list[str]] = field(default_factory=dict)
+    warc_bytes: int = 0
+
+
+def _exit_status(reason: str, counts: dict[str, int], failures: dict[str, int], max_error_rate: float) -> ExitCode:
+    if reason == "disk_full":
+        return ExitCode.DISK_FULL
+    if reason in ("shutdown", "interrupted"):
+        return ExitCode.INTERRUPTED
+    if reason != "finished" or counts.get("responses", 0) == 0:
+        return ExitCode.FAILED
+    attempted = counts.get("pages", 0) + counts.get("articles", 0) + sum(failures.values())
+    if attempted and sum(failures.values()) / attempted > max_error_rate:
+        return ExitCode.ERROR_RATE
+    return ExitCode.OK
+
+
+class CrawlReporter:
+    """Scrapy extension: writes crawl.json when the spider closes."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.max_error_rate = crawler.settings.getfloat("ARCHIVER_MAX_ERROR_RATE", 0.5)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "CrawlReporter":
+        reporter = cls(crawler)
+        crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)
+        return reporter
+
+    def spider_closed(self, spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        session = ArchiveSession.of(self.crawler)
+        session.close()                       # the WARC files get their final names first
+        reason = stats.get("archiver/finish_reason", reason)
+        counts = {
+            "responses": stats.get("response_received_count", 0),
+            "pages": stats.get("archiver/pages", 0),
+            "articles": stats.get("archiver/articles", 0),
+            "articles_unchanged": stats.get("archiver/articles/unchanged", 0),
+            "articles_skipped_since": stats.get("archiver/articles/skipped/since", 0),
+            "rendered": stats.get("playwright/page_count", 0),
+            "browser_requests": stats.get("playwright/request_count", 0),
+            "warc_records": session.writer.records_written if hasattr(session.writer, "records_written") else 0,
+        }
+        failures = {key.rsplit("/", 1)[-1]: value for key, value in stats.items()
+                    if key.startswith("archiver/failures/")}
+        files = {
+            "warc": sorted(str(p.relative_to(session.output_dir)) for p in session.writer.files),
+            "screenshots": sorted(str(p.relative_to(session.output_dir))
+                                  for p in session.output_dir.glob("screenshots/*.png")),
+            "articles": sorted(str(p.relative_to(session.output_dir))
+                               for p in session.output_dir.glob("articles/*.txt")),
+        }
+        started = stats.get("start_time")
+        finished = datetime.now(timezone.utc)
+        status = _exit_status(reason, counts, failures, self.max_error_rate)
+        report = CrawlReport(
+            crawl_id=session.crawl_id, spider=spider.name,
+            outlet=getattr(getattr(spider, "profile", None), "name", spider.name),
+            started=started.isoformat() if started else None, finished=finished.isoformat(),
+            duration_s=round((finished - started).total_seconds(), 3) if started else 0.0,
+            finish_reason=reason, exit_status=int(status), counts=counts, failures=failures,
+            files=files, warc_bytes=sum(p.stat().st_size for p in session.writer.files if p.exists()),
+        )
+        session.path("crawl.json").write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+
+
+def read_report(crawl_dir) -> dict:
+    return json.loads((crawl_dir / "crawl.json").read_text(encoding="utf-8"))

@@ -1,0 +1,147 @@
+"""Runs crawls in-process: builds Scrapy settings from CLI options, one crawler per target.
+
+Each target gets its own crawl folder under the output root; the root holds
+what crawls share (the digest index, the crawl state, the locks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
+from scrapy.settings import Settings
+
+from archiver.browser import chromium_path, launch_options
+from archiver.outlets import load_profiles
+from archiver.report import ExitCode, read_report
+
+
+@dataclass
+class CrawlOptions:
+    targets: list[str]
+    out: Path = Path("warcs")
+    render: str = "auto"
+    max_pages: int = 0
+    depth: int = 2
+    since: str | None = None
+    config: Path | None = None
+    user_agent: str | None = None
+    concurrency: int | None = None
+    screenshots: bool = True
+    resume: bool = False
+    proxy: str | None = None
+    ignore_tls_errors: bool = False
+    base_urls: dict[str, str] = field(default_factory=dict)   # outlet -> where it is served
+    chromium: str | None = None
+    operator: str = ""
+    log_level: str = "INFO"
+    extra_settings: dict = field(default_factory=dict)
+
+
+@dataclass
+class CrawlTarget:
+    name: str                 # outlet name, or the host of a URL target
+    spider_kwargs: dict
+    crawl_dir: Path
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "crawl"
+
+
+def resolve_targets(options: CrawlOptions) -> list[CrawlTarget]:
+    profiles = load_profiles(options.config)
+    stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
+    targets = []
+    for target in options.targets:
+        if re.match(r"^[a-z][a-z0-9+.-]*://", target, re.I):
+            if not target.lower().startswith(("http://", "https://")):
+                raise ValueError(f"only http and https URLs can be crawled, not {target}")
+            name = _slug(target.split("://", 1)[1].split("/", 1)[0])
+            kwargs = {"url": target}
+        elif target in profiles:
+            name = target
+            kwargs = {"outlet": target}
+            if target in options.base_urls:
+                kwargs["base_url"] = options.base_urls[target]
+        else:
+            raise ValueError(f"unknown target {target!r}: give a URL or one of {', '.join(sorted(profiles))}")
+        if options.config:
+            kwargs["config"] = str(options.config)
+        targets.append(CrawlTarget(name, kwargs, options.out / f"{name}-{stamp}"))
+    return targets
+
+
+def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
+    settings = Settings()
+    settings.setmodule("archiver.settings", priority="project")
+    overrides: dict = {
+        "ARCHIVER_OUTPUT_ROOT": str(options.out),
+        "ARCHIVER_OUTPUT_DIR": str(target.crawl_dir),
+        "ARCHIVER_CRAWL_ID": target.crawl_dir.name,
+        "ARCHIVER_RENDER": options.render,
+        "ARCHIVER_MAX_PAGES": options.max_pages,
+        "ARCHIVER_DEPTH": options.depth,
+        "ARCHIVER_SINCE": options.since,
+        "ARCHIVER_SCREENSHOTS_ENABLED": options.screenshots,
+        "ARCHIVER_OPERATOR": options.operator,
+        "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}",
+        "LOG_LEVEL": options.log_level,
+        "FEEDS": {
+            str(target.crawl_dir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},
+            str(target.crawl_dir / "items.csv"): {"format": "csv", "encoding": "utf8"},
+        },
+    }
+    if options.user_agent:
+        overrides["USER_AGENT"] = options.user_agent
+    if options.concurrency:
+        overrides["CONCURRENT_REQUESTS"] = options.concurrency
+        overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = options.concurrency
+    if options.render != "never":
+        path = chromium_path(options.chromium)
+        overrides["ARCHIVER_CHROMIUM"] = path
+        overrides["PLAYWRIGHT_LAUNCH_OPTIONS"] = launch_options(path, options.proxy)
+    else:
+        overrides["DOWNLOAD_HANDLERS"] = {}     # no browser at all
+    if options.ignore_tls_errors:
+        contexts = settings.getdict("PLAYWRIGHT_CONTEXTS")
+        contexts["default"] = {**contexts.get("default", {}), "ignore_https_errors": True}
+        overrides["PLAYWRIGHT_CONTEXTS"] = contexts
+    overrides.update(options.extra_settings)
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(options: CrawlOptions) -> list[CrawlTarget]:
+    """Crawl every target in one process (one browser each) and wait for the end."""
+    targets = resolve_targets(options)
+    process: AsyncCrawlerProcess | None = None
+    for target in targets:
+        settings = crawl_settings(options, target)
+        if process is None:
+            process = AsyncCrawlerProcess(settings, install_root_handler=True)
+        spidercls = _spider_class(process, target)
+        process.crawl(Crawler(spidercls, settings), **target.spider_kwargs)
+    assert process is not None
+    process.start()
+    return targets
+
+
+def exit_code(targets: list[CrawlTarget]) -> int:
+    """The worst exit status of the crawls (see archiver.report.ExitCode)."""
+    codes = []
+    for target in targets:
+        try:
+            codes.append(read_report(target.crawl_dir)["exit_status"])
+        except (OSError, ValueError, KeyError):
+            codes.append(int(ExitCode.FAILED))     # no report: the crawl died before closing
+    return max(codes, default=int(ExitCode.FAILED))
+
+
+def _spider_class(process: AsyncCrawlerProcess, target: CrawlTarget):
+    """An outlet's own spider if there is one, else the generic news spider."""
+    names = set(process.spider_loader.list())
+    return process.spider_loader.load(target.name if target.name in names else "news")

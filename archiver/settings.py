@@ -1,0 +1,98 @@
+"""Every default of the archiver in one place (Scrapy reads this via scrapy.cfg).
+
+Archiver settings are grouped under ``ARCHIVER_*``; the CLI overrides them
+per run. Never enable Scrapy's HTTP cache here: cache hits bypass recording.
+"""
+
+from archiver import __version__
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- Archiver -------------------------------------------------------------
+ARCHIVER_OUTPUT_ROOT = "warcs"          # state.sqlite, locks/ and one folder per crawl
+ARCHIVER_OUTPUT_DIR = None              # this crawl's folder; set by the CLI
+ARCHIVER_CRAWL_ID = None
+ARCHIVER_OPERATOR = ""                  # who ran the crawl, for the warcinfo record
+ARCHIVER_WARC_PREFIX = "archiver"
+ARCHIVER_WARC_ROLLOVER_SIZE = 1_000_000_000   # bytes; a new file starts after this
+ARCHIVER_WARC_DIGEST = "sha1"           # or "sha256"
+ARCHIVER_WARC_GZIP_LEVEL = 6            # warcio's default 9 costs CPU for ~1% size
+ARCHIVER_DEDUP_ENABLED = True           # revisit records for payloads already stored under the root
+
+ARCHIVER_RENDER = "auto"                # auto | always | never
+ARCHIVER_SCREENSHOTS_ENABLED = True
+ARCHIVER_SCREENSHOT_MAX_HEIGHT = 20_000 # px; taller pages are clipped
+ARCHIVER_VIEWPORT = {"width": 1366, "height": 900}
+ARCHIVER_PAGE_TIMEOUT = 90              # s; hard cap on one render: load, behaviours, screenshot
+ARCHIVER_SCROLL_STEP_DELAY = 0.05       # s between scroll steps (lazy images need time to load)
+ARCHIVER_MAX_SCROLLS = 40               # endless pages stop here
+ARCHIVER_CHROMIUM = None                # path; else $ARCHIVER_CHROMIUM, else /usr/bin/chromium
+ARCHIVER_BROWSER_RECYCLE_PAGES = 500    # restart Chromium after this many renders
+
+ARCHIVER_MAX_PAGES = 0                  # 0 = no limit
+ARCHIVER_DEPTH = 2                      # link hops from a start page
+ARCHIVER_SINCE = None                   # ISO date; older articles are skipped
+ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above this: exit 5
+ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
+
+# --- Scrapy -----------------------------------------------------------------
+USER_AGENT = (
+    f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    f"Chrome/156.0.0.0 Safari/537.36 news-archiver/{__version__} "
+    f"(+https://github.com/news-archiver/news-archiver)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 32 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+HTTPCACHE_ENABLED = False
+HTTPERROR_ALLOW_ALL = False
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+DOWNLOADER_MIDDLEWARES = {
+    "archiver.capture.render.RenderMiddleware": 560,
+}
+EXTENSIONS = {
+    "archiver.capture.fetch.FetchRecorder": 0,
+    "archiver.report.CrawlReporter": 10,
+    "archiver.progress.ProgressDisplay": 20,
+}
+ITEM_PIPELINES = {
+    "pipelines.warc_metadata.ItemWarcPipeline": 300,
+    "pipelines.text_export.TextExportPipeline": 400,
+}
+
+# --- scrapy-playwright ------------------------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# One handler instance serves both schemes, so one browser (see SharedPlaywrightHandler).
+DOWNLOAD_HANDLERS = {
+    "http": "archiver.capture.handler.SharedPlaywrightHandler",
+    "https": "archiver.capture.handler.SharedPlaywrightHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000
+PLAYWRIGHT_CONTEXTS = {
+    "default": {
+        "service_workers": "block",      # requests served by a service worker escape recording
+        "viewport": ARCHIVER_VIEWPORT,
+        "ignore_https_errors": False,
+    }
+}

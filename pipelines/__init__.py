@@ -1,0 +1,1 @@
+"""Item pipelines: where extracted articles go besides the feed exports."""

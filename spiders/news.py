@@ -1,0 +1,163 @@
+"""The generic news spider: every outlet is a profile, the crawling code is the same.
+
+Discovery goes through sitemaps (Google News ones included), RSS/Atom feeds and
+the links of front and section pages (rendered when the outlet builds them in
+JavaScript). Article pages become ``Article`` items extracted from the
+archived HTML; the spider itself only chooses links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+
+from archiver.capture.source import archived_source
+from archiver.discovery import Entry, parse_feed, parse_sitemap, robots_sitemaps
+from archiver.extraction import extract_article
+from archiver.outlets import OutletProfile, load_profiles, profile_for_url
+
+FETCHABLE_SCHEMES = ("http", "https")
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+    outlet: str | None = None            # a profile name; subclasses for one outlet set it
+
+    def __init__(self, outlet: str | None = None, url: str | None = None,
+                 base_url: str | None = None, config: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        outlet = outlet or self.outlet
+        if outlet:
+            profiles = load_profiles(Path(config) if config else None)
+            if outlet not in profiles:
+                raise ValueError(f"unknown outlet {outlet!r}; `archiver outlets` lists them")
+            profile = profiles[outlet]
+        elif url:
+            profile = profile_for_url(url)
+        else:
+            raise ValueError("give an outlet name or a start URL")
+        self.profile: OutletProfile = profile.with_base_url(base_url) if base_url else profile
+        self.allowed_domains = self.profile.allowed_domains
+        self.pages_scheduled = 0
+        self.link_extractor = LinkExtractor(allow_domains=self.allowed_domains, unique=True)
+
+    # --- limits --------------------------------------------------------------
+    @property
+    def max_pages(self) -> int:
+        return self.settings.getint("ARCHIVER_MAX_PAGES")
+
+    @property
+    def since(self) -> str | None:
+        return self.settings.get("ARCHIVER_SINCE")
+
+    def _budget_left(self) -> bool:
+        return not self.max_pages or self.pages_scheduled < self.max_pages
+
+    def _too_old(self, date: str | None) -> bool:
+        return bool(self.since and date and date[:10] < self.since[:10])
+
+    # --- requests ------------------------------------------------------------
+    def _page_request(self, url: str, kind: str, depth: int, **meta: Any) -> scrapy.Request | None:
+        if not url.startswith(FETCHABLE_SCHEMES) or not self._budget_left():
+            return None
+        self.pages_scheduled += 1
+        callback = self.parse_article if kind == "article" else self.parse_page
+        return scrapy.Request(url, callback=callback, errback=self.page_failed,
+                              meta={"archiver_kind": kind, "archiver_depth": depth, **meta},
+                              priority=1 if kind == "page" else 0)
+
+    def _listing_request(self, url: str, kind: str) -> scrapy.Request:
+        callback = self.parse_sitemap if kind == "sitemap" else self.parse_feed
+        return scrapy.Request(url, callback=callback, meta={"archiver_kind": kind}, priority=2)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.profile.start_urls:
+            request = self._page_request(self.profile.absolute(url), "page", 0)
+            if request:
+                yield request
+        for url in self.profile.sitemaps:
+            yield self._listing_request(self.profile.absolute(url), "sitemap")
+        for url in self.profile.feeds:
+            yield self._listing_request(self.profile.absolute(url), "feed")
+
+    def _entries_to_requests(self, entries: list[Entry], via: str) -> Iterator[scrapy.Request]:
+        for entry in entries:
+            if not self.profile.is_article(entry.url):
+                continue
+            if self._too_old(entry.date):
+                self.crawler.stats.inc_value("archiver/articles/skipped/since")
+                continue
+            request = self._page_request(entry.url, "article", 1, archiver_listed_date=entry.date,
+                                         archiver_via=via)
+            if request:
+                yield request
+
+    # --- callbacks -----------------------------------------------------------
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.url.endswith("/robots.txt"):
+            for url in robots_sitemaps(response.body):
+                yield self._listing_request(url, "sitemap")
+            return
+        sitemap = parse_sitemap(response.body)
+        if sitemap.is_index:
+            for entry in sitemap.entries:
+                yield self._listing_request(entry.url, "sitemap")
+        else:
+            yield from self._entries_to_requests(sitemap.entries, "sitemap")
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        yield from self._entries_to_requests(parse_feed(response.body), "feed")
+
+    def _follow_links(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            return
+        depth = response.meta.get("archiver_depth", 0) + 1
+        if depth > self.settings.getint("ARCHIVER_DEPTH"):
+            return
+        for link in self.link_extractor.extract_links(response):
+            url = link.url.split("#", 1)[0]
+            if self.profile.is_article(url):
+                request = self._page_request(url, "article", depth)
+            elif self.profile.is_listing(url):
+                request = self._page_request(url, "page", depth)
+            else:
+                continue
+            if request:
+                yield request
+
+    def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
+        self.crawler.stats.inc_value("archiver/pages")
+        yield from self._follow_links(response)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        source = archived_source(response)
+        article = extract_article(source.body, source.url, outlet=self.profile.name,
+                                  selectors=self.profile.selectors, encoding=source.encoding)
+        if source.record is not None:
+            article.warc = {"filename": source.record.filename, "record_id": source.record.record_id,
+                            "offset": source.record.offset}
+            article.captured_at = source.record.warc_date
+        else:
+            article.extraction["warnings"].append("no WARC record for this response")
+            article.captured_at = datetime.now(timezone.utc).isoformat()
+        if source.capture is not None and source.capture.screenshot:
+            article.screenshot = source.capture.screenshot
+        if self._too_old(article.date_published):
+            self.crawler.stats.inc_value("archiver/articles/skipped/since")
+        else:
+            self.crawler.stats.inc_value("archiver/articles")
+            yield article
+        yield from self._follow_links(response)
+
+    def page_failed(self, failure) -> None:
+        request = failure.request
+        reason = type(failure.value).__name__
+        self.crawler.stats.inc_value(f"archiver/failures/{reason}")
+        self.logger.warning("failed %s: %s", request.url, failure.getErrorMessage().splitlines()[0]
+                            if failure.getErrorMessage() else reason)

@@ -1,0 +1,74 @@
+"""Shared fixtures: the sample outlets served on 127.0.0.1 and one real crawl of them.
+
+Crawls run as subprocesses of the real CLI (``archiver crawl``), in real
+Chromium, so every test reads real WARC files back with warcio.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from archiver.sample.server import copy_sample_data, serve_sample
+
+ROOT = Path(__file__).resolve().parents[1]
+ARCHIVER = [sys.executable, "-m", "archiver.cli"]
+
+
+@dataclass
+class CrawlRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    root: Path                     # the output root
+    dirs: dict[str, Path]          # outlet -> crawl folder
+
+    def report(self, outlet: str) -> dict:
+        return json.loads((self.dirs[outlet] / "crawl.json").read_text())
+
+    def items(self, outlet: str) -> list[dict]:
+        path = self.dirs[outlet] / "items.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def warcs(self, outlet: str) -> list[Path]:
+        return sorted((self.dirs[outlet] / "warc").glob("*.warc.gz"))
+
+
+def run_archiver(*args: str, timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*ARCHIVER, *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def crawl(root: Path, sample, *outlets: str, extra: tuple[str, ...] = ()) -> CrawlRun:
+    """Crawl sample outlets into `root`; return the new crawl folders."""
+    before = set(root.glob("*/crawl.json")) if root.exists() else set()
+    base_urls = [f"--base-url={name}={sample.urls[name]}" for name in outlets]
+    proc = run_archiver("crawl", *outlets, "--out", root, *base_urls, *extra)
+    new = [p.parent for p in set(root.glob("*/crawl.json")) - before]
+    dirs = {}
+    for folder in new:
+        report = json.loads((folder / "crawl.json").read_text())
+        dirs[report["outlet"]] = folder
+    return CrawlRun(proc.returncode, proc.stdout, proc.stderr, root, dirs)
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    data = copy_sample_data(tmp_path_factory.mktemp("sample-data"))
+    with serve_sample(data_dir=data) as outlets:
+        yield outlets
+
+
+@pytest.fixture(scope="session")
+def sample_crawl(sample, tmp_path_factory) -> CrawlRun:
+    """One full crawl of both sample outlets, rendered, with screenshots."""
+    root = tmp_path_factory.mktemp("archive")
+    run = crawl(root, sample, "themoscowtimes", "harbourgazette")
+    assert run.returncode == 0, run.stderr[-4000:]
+    return run

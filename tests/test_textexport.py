@@ -1,0 +1,103 @@
+"""The seed text format: byte-identical round trip and the rules for missing parts."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from archiver.extraction import extract_article
+from archiver.extraction.profiles_reference import MOSCOW_TIMES_SELECTORS
+from archiver.items import Article
+from archiver.textexport import article_to_text, export_filename, format_date
+
+SEED = pathlib.Path("/work/shared/seed/000_31843a402d848c6c.txt")
+MT_FIXTURE = pathlib.Path(__file__).parent / "extraction_corpus" / "moscowtimes_seed"
+
+
+def _seed_page() -> tuple[bytes, str]:
+    return (MT_FIXTURE / "page.html").read_bytes(), (MT_FIXTURE / "url.txt").read_text().strip()
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared seed not present")
+def test_seed_round_trip_from_mt_fixture() -> None:
+    html, url = _seed_page()
+    article = extract_article(html, url, outlet="themoscowtimes", selectors=MOSCOW_TIMES_SELECTORS)
+    assert article_to_text(article) == SEED.read_text(encoding="utf-8")
+
+
+def test_seed_round_trip_from_sample_outlet() -> None:
+    sample = pytest.importorskip("archiver.sample.server")
+    if not SEED.exists() or not hasattr(sample, "load_articles"):
+        pytest.skip("sample outlet or seed not available yet")
+    seed_text = SEED.read_text(encoding="utf-8")
+    url = seed_text.rsplit("\n\n", 1)[1].strip("<>")
+    for entry in sample.load_articles("themoscowtimes"):
+        if entry.get("url") == url or entry.get("original_url") == url:
+            article = extract_article(entry["html"], entry["url"], selectors=MOSCOW_TIMES_SELECTORS)
+            assert article_to_text(article) == seed_text
+            return
+    pytest.skip("seed article not in the sample outlet")
+
+
+def _article(**kwargs) -> Article:
+    base = dict(url="https://example.com/a", title="Title", authors=["Jane Doe"],
+                date_published="2025-01-12T10:00:00+03:00", body=["One.", "Two."])
+    base.update(kwargs)
+    return Article(**base)
+
+
+def test_several_authors_share_one_byline_line() -> None:
+    text = article_to_text(_article(authors=["A One", "B Two", "C Three"]))
+    assert "\n\nBy [A One](#), [B Two](#) and [C Three](#)\n\n" in text
+
+
+def test_missing_date_image_and_authors_are_omitted() -> None:
+    text = article_to_text(_article(authors=[], date_published=None, lead_image=None))
+    assert text == "\n\nTitle\n\nOne.\n\nTwo.\n\nOriginal url:\n\n<https://example.com/a>"
+
+
+def test_caption_and_credit_share_one_line() -> None:
+    text = article_to_text(_article(lead_image={"url": "x.jpg", "caption": "Kyiv at night.", "credit": "AFP"}))
+    assert "January 12, 2025\n\n\n\nKyiv at night. AFP\n\nOne." in text
+
+
+def test_image_without_caption_leaves_only_the_empty_block() -> None:
+    text = article_to_text(_article(lead_image={"url": "x.jpg", "caption": None, "credit": None}))
+    assert "January 12, 2025\n\n\n\nOne." in text
+
+
+def test_links_and_related_positions() -> None:
+    article = _article(body=["See the report here.", "Two."],
+                       links=[{"text": "report", "url": "https://x", "paragraph": 0}],
+                       related=[{"title": "Before", "url": "u", "position": 0},
+                                {"title": "Middle", "url": "u", "position": 1},
+                                {"title": "After", "url": "u", "position": 2}])
+    text = article_to_text(article)
+    assert ("Related article: [Before](#)\n\nSee the [report](#) here.\n\nRelated article: [Middle](#)"
+            "\n\nTwo.\n\nRelated article: [After](#)\n\nOriginal url:") in text
+    assert not text.endswith("\n")
+
+
+def test_date_keeps_the_pages_local_day() -> None:
+    assert format_date("2025-01-12T01:00:00+09:00") == "January 12, 2025"
+    assert format_date("2022-05-03") == "May 3, 2022"
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.com/../../etc/passwd",
+    "https://example.com/" + "a" * 5000,
+    "https://example.com/x?title=" + "/\\..%2F" * 50,
+    "",
+])
+def test_export_filename_is_safe(url: str) -> None:
+    name = export_filename(Article(url=url, original_url=url or None, title="../" * 400))
+    assert len(name) == 20 and name.endswith(".txt")
+    assert "/" not in name and "\\" not in name and ".." not in name
+    assert all(c in "0123456789abcdef" for c in name[:16])
+
+
+def test_export_filename_prefers_original_url() -> None:
+    a = Article(url="https://example.com/a?utm=1", original_url="https://example.com/a")
+    b = Article(url="https://example.com/a")
+    assert export_filename(a) == export_filename(b)
