@@ -60,11 +60,24 @@ _BYLINE_XPATH = (
 )
 _BYLINE_PREFIXES = ("By ", "BY ", "by ", "Von ", "VON ", "von ", "Por ", "POR ", "por ", "Par ", "PAR ",
                     "par ", "Door ", "Przez ", "Text: ", "Texto: ", "Autor: ", "Autorin: ", "Author: ",
-                    "文/", "文／", "记者 ", "記者 ")
+                    "文/", "文／", "文｜", "记者", "記者", "新华社记者", "作者", "撰文", "Submitted by ",
+                    "Posted by ", "Written by ")
 _BYLINE_TEXT_XPATH = (
     "//*[self::p or self::span or self::div or self::address or self::li or self::strong or self::em]"
     "[string-length(normalize-space(.)) < 140][" + " or ".join(
         f"starts-with(normalize-space(.), '{p}')" for p in _BYLINE_PREFIXES) + "]"
+)
+_AUTHOR_LINK_XPATH = (
+    "//a[contains(@href,'/author/') or contains(@href,'/authors/') or contains(@href,'/autor/')"
+    " or contains(@href,'/autoren/') or contains(@href,'/auteur/') or contains(@href,'/autorzy/')"
+    " or contains(@href,'/people/') or contains(@href,'/profile/') or contains(@href,'/journalist')"
+    " or contains(@href,'/redakteur') or contains(@href,'/redacao/') or contains(@href,'/staff/')]"
+)
+_NAME_CHILD_XPATH = (
+    ".//a[@rel='author'] | .//*[@itemprop='name'] | .//*[contains(@class,'author-name') or contains(@class,'authorName')"
+    " or contains(@class,'byline-name') or contains(@class,'byline__name') or contains(@class,'author__name')]"
+    " | .//a[contains(@href,'/author/') or contains(@href,'/autor/') or contains(@href,'/auteur/')"
+    " or contains(@href,'/people/') or contains(@href,'/profile/')]"
 )
 _NOT_ARTICLE_CONTEXT = {"comment", "comments", "related", "footer", "sidebar", "recirc", "teaser", "promo",
                         "recommended", "outbrain", "taboola", "nav", "menu", "newsletter", "bio", "biography",
@@ -334,7 +347,8 @@ def _structured_authors(page: _Page) -> tuple[list[str], str] | None:
         return names, "json-ld"
     layers = [
         (page.data.microdata.get("author", []) + page.data.microdata.get("creator", []), "microdata"),
-        ([v for key in _META_AUTHORS for v in page.data.meta.get(key, [])], "meta"),
+        ([_first_last(v) if key == "citation_author" else v
+          for key in _META_AUTHORS for v in page.data.meta.get(key, [])], "meta"),
     ]
     for values, source in layers:
         names = _filter_people(normalize_authors(values), page)
@@ -343,9 +357,15 @@ def _structured_authors(page: _Page) -> tuple[list[str], str] | None:
     return None
 
 
+def _first_last(name: str) -> str:
+    """citation_author is "Last, First" (Highwire/Google Scholar convention)."""
+    last, comma, first = name.partition(",")
+    return f"{first.strip()} {last.strip()}" if comma and first.strip() and "," not in first else name
+
+
 def _printed_byline(page: _Page) -> tuple[list[str], str] | None:
-    """Names and text of the byline as printed, found by class or by a "By ..." line."""
-    for xpath in (_BYLINE_XPATH, _BYLINE_TEXT_XPATH):
+    """Names and text of the byline as printed: by class, by a "By ..." line, or by author-page links."""
+    for xpath in (_BYLINE_XPATH, _BYLINE_TEXT_XPATH, _AUTHOR_LINK_XPATH):
         chosen: list[HtmlElement] = []
         for element in page.root.xpath(xpath):
             if any(element is c or c in element.iterancestors() for c in chosen):
@@ -358,12 +378,29 @@ def _printed_byline(page: _Page) -> tuple[list[str], str] | None:
             if not text or len(text) > 200:
                 continue
             chosen.append(element)
+        if not chosen:
+            continue
         texts = [_inline_text(e) for e in chosen]
-        names = dedupe(n for t in texts for n in split_byline(t))
+        names = dedupe(n for e, t in zip(chosen, texts) for n in _names_in_byline(e, t))
         names = _filter_people(names, page, drop_site=False)
         if names and not (xpath is _BYLINE_TEXT_XPATH and _looks_like_sentence(texts[0])):
             return names, " ".join(texts)
     return None
+
+
+def _names_in_byline(element: HtmlElement, text: str) -> list[str]:
+    """One name per name element when the byline marks them up, else the parsed text.
+
+    Marked-up names survive bylines printed without separators ("By" + one div per author)
+    and keep roles printed beside them ("Sarah Rainsford" + "Eastern Europe correspondent") out.
+    """
+    children = [c for c in element.xpath(_NAME_CHILD_XPATH) if c is not element]
+    children = [c for c in children if not any(c in o.iterancestors() for o in children if o is not c)]
+    if children:
+        names = normalize_authors(_inline_text(c) for c in children)
+        if names:
+            return names
+    return split_byline(text)
 
 
 def _looks_like_sentence(text: str) -> bool:
@@ -476,8 +513,9 @@ def _dates(page: _Page) -> None:
     if modified:
         page.set("date_modified", modified[0].iso, modified[0].source)
     candidates = _date_candidates(page, "published")
+    printed = _printed_dates(page)
     if not candidates:
-        candidates = _printed_dates(page) or _htmldate(page)
+        candidates = printed or _htmldate(page)
     if not candidates:
         page.warn("no date_published found")
         return
@@ -486,27 +524,51 @@ def _dates(page: _Page) -> None:
         earlier = [c for c in candidates[1:] if _earlier(c.iso, chosen.iso)]
         if earlier:
             chosen = earlier[0]  # the meta "published" tag carried the modified time
+    if chosen.source == "meta" and printed and _earlier(printed[0].iso, chosen.iso):
+        chosen = printed[0]  # the page prints an earlier day than its meta tag: the tag is the update
     better = [c for c in candidates if local_day(c.iso) == local_day(chosen.iso) and precision(c.iso) > precision(chosen.iso)]
     if better:
         chosen = max(better, key=lambda c: precision(c.iso))
     page.set("date_published", chosen.iso, chosen.source)
 
 
+_DATE_TOKENS = {"date", "time", "datetime", "timestamp", "published", "pubdate", "datum", "fecha", "data",
+                "publish", "posted", "dateline", "entry-date", "post-date", "article-date", "date-published"}
+_UPDATED = re.compile(r"(?i)(updated|aktualisiert|actualizado|mis à jour|atualizado|zaktualizowano|更新)")
+
+
 def _printed_dates(page: _Page) -> list[_DateCandidate]:
-    """<time> elements of the article (not of teasers or comments), before "Updated" ones."""
-    out = []
+    """The article's printed date: <time> elements, then short elements classed as dates.
+
+    Teasers, comments and "Updated ..." stamps are skipped: they are not the publication.
+    """
+    language = page.article.language
+    found: list[_DateCandidate] = []
     for element in page.root.iter("time"):
         if _in_non_article_context(element):
             continue
-        before = (element.getparent().text or "") if element.getparent() is not None else ""
-        if re.search(r"(?i)(updated|aktualisiert|actualizado|mis à jour|atualizado)\s*:?\s*$", before):
+        parent = element.getparent()
+        before = (parent.text or "") if parent is not None else ""
+        if _UPDATED.search(before[-30:]) or _UPDATED.search(element.text_content()[:20]):
             continue
-        iso = parse_date(element.get("datetime"), language=page.article.language) or parse_date(
-            body_mod.normalize_space(element.text_content()), language=page.article.language)
+        iso = parse_date(element.get("datetime"), language=language) or parse_date(
+            body_mod.normalize_space(element.text_content()), language=language)
         if iso:
-            out.append(_DateCandidate(iso, "text"))
+            found.append(_DateCandidate(iso, "text"))
             break
-    return out
+    for element in page.root.xpath("//*[@class][self::p or self::span or self::div or self::li or self::small]"):
+        if not body_mod.class_tokens(element) & _DATE_TOKENS or _in_non_article_context(element):
+            continue
+        text = body_mod.normalize_space(element.text_content())
+        if not text or len(text) > 80 or _UPDATED.match(text):
+            continue
+        iso = parse_date(text, language=language)
+        if iso:
+            found.append(_DateCandidate(iso, "text"))
+            break
+    if len(found) == 2 and local_day(found[0].iso) == local_day(found[1].iso):
+        found.sort(key=lambda c: -precision(c.iso))
+    return found
 
 
 def _htmldate(page: _Page) -> list[_DateCandidate]:

@@ -17,7 +17,7 @@ _PREFIX = re.compile(
     r"^\s*(?:(?:written|reported|reporting|posted|story|words|text|photos?|analysis|interview|compiled)\s+by"
     r"|an?\s+(?:\w+\s+)?by|by|von|vom|por|par|di|door|przez|av|af|από|от|autor(?:in|a|es|en)?|authors?"
     r"|texto?|texte|tekst|escrito\s+por|publicado\s+por|publi[ée]\s+par|geschrieben\s+von|ein\s+\w+\s+von"
-    r"|redacci[óo]n|reportage\s+de|mit|with)\s*[:\-–—]?\s+",
+    r"|redacci[óo]n|reportage\s+de|mit|with|submitted\s+by|verfasst\s+von)\s*[:\-–—]?(?:\s+|$)",
     re.IGNORECASE,
 )
 _CJK_PREFIX = re.compile(
@@ -261,13 +261,19 @@ def _clean_part(part: str, *, after_comma: bool) -> list[str]:
     if len(letters) < 2:
         return []
     if part.isupper() and len(part) > 4:
-        part = " ".join(t.capitalize() if t.casefold() not in _PARTICLES else t.lower() for t in tokens)
+        part = " ".join(t.lower() if t.casefold() in _PARTICLES else "-".join(x.capitalize() for x in t.split("-"))
+                        for t in tokens)
     return [part]
 
 
 def _strip_role_suffix(part: str) -> str:
-    """Drop a trailing role ("Jane Doe Staff Writer") while keeping the name."""
+    """Drop a trailing role or agency ("Jane Doe Staff Writer", "JANE DOE Associated Press")."""
     tokens = part.split()
+    for size in (3, 2, 1):
+        if len(tokens) > size + 1 and is_agency(" ".join(tokens[-size:])):
+            tokens = tokens[:-size]
+            part = " ".join(tokens)
+            break
     cut = len(tokens)
     while cut > 1 and tokens[cut - 1].casefold().strip(".,") in _ROLE_WORDS:
         cut -= 1
