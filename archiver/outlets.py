@@ -54,6 +54,10 @@ class OutletProfile:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         return re.search(pattern, path) is not None
 
+    def is_own(self, url: str) -> bool:
+        """Same host as the outlet (ports included, so a mirror on 127.0.0.1 is its own site)."""
+        return urlsplit(url).netloc.lower() == urlsplit(self.base_url).netloc.lower()
+
     def is_article(self, url: str) -> bool:
         return self._matches(self.article_pattern, url)
 

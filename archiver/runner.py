@@ -118,14 +118,15 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
 def run_crawl(options: CrawlOptions) -> list[CrawlTarget]:
     """Crawl every target in one process (one browser each) and wait for the end."""
     targets = resolve_targets(options)
-    process: AsyncCrawlerProcess | None = None
+    # The process's own settings are merged into every crawler at equal-or-lower
+    # priority, so they must hold only what all crawls share.
+    shared = Settings()
+    shared.setmodule("archiver.settings", priority="project")
+    shared.set("LOG_LEVEL", options.log_level, priority="project")
+    process = AsyncCrawlerProcess(shared)
     for target in targets:
-        settings = crawl_settings(options, target)
-        if process is None:
-            process = AsyncCrawlerProcess(settings, install_root_handler=True)
         spidercls = _spider_class(process, target)
-        process.crawl(Crawler(spidercls, settings), **target.spider_kwargs)
-    assert process is not None
+        process.crawl(Crawler(spidercls, crawl_settings(options, target)), **target.spider_kwargs)
     process.start()
     return targets
 

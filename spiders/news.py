@@ -45,7 +45,7 @@ class NewsSpider(scrapy.Spider):
         self.profile: OutletProfile = profile.with_base_url(base_url) if base_url else profile
         self.allowed_domains = self.profile.allowed_domains
         self.pages_scheduled = 0
-        self.link_extractor = LinkExtractor(allow_domains=self.allowed_domains, unique=True)
+        self.link_extractor = LinkExtractor(unique=True)   # hosts are checked by the profile
 
     # --- limits --------------------------------------------------------------
     @property
@@ -88,7 +88,7 @@ class NewsSpider(scrapy.Spider):
 
     def _entries_to_requests(self, entries: list[Entry], via: str) -> Iterator[scrapy.Request]:
         for entry in entries:
-            if not self.profile.is_article(entry.url):
+            if not (self.profile.is_own(entry.url) and self.profile.is_article(entry.url)):
                 continue
             if self._too_old(entry.date):
                 self.crawler.stats.inc_value("archiver/articles/skipped/since")
@@ -122,6 +122,8 @@ class NewsSpider(scrapy.Spider):
             return
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
+            if not self.profile.is_own(url):
+                continue
             if self.profile.is_article(url):
                 request = self._page_request(url, "article", depth)
             elif self.profile.is_listing(url):

@@ -21,14 +21,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from functools import lru_cache
+
+from lxml import etree
 from lxml.html import HtmlElement
-from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 
 from archiver.items import Article
 from archiver.extraction import body as body_mod
 from archiver.extraction.dates import local_day, parse_date, precision, to_datetime
 from archiver.extraction.document import decode_html, parse_html
-from archiver.extraction.names import dedupe, is_generic, name_key, normalize_authors, split_byline
+from archiver.extraction.names import (dedupe, is_generic, looks_like_byline, name_key, normalize_authors,
+                                       split_byline)
 from archiver.extraction.structured import Structured, jsonld_people, read_structured, resolve, text_value
 
 SELECTOR_KEYS = (
@@ -82,7 +86,7 @@ _NAME_CHILD_XPATH = (
 _NOT_ARTICLE_CONTEXT = {"comment", "comments", "related", "footer", "sidebar", "recirc", "teaser", "promo",
                         "recommended", "outbrain", "taboola", "nav", "menu", "newsletter", "bio", "biography",
                         "more", "popular", "trending", "most", "list", "card", "cards", "feed", "widget"}
-_BYLINE_SELF_EXCLUDE = {"bio", "biography", "avatar", "image", "img", "photo", "picture", "description",
+_BYLINE_SELF_EXCLUDE = {"role", "job", "position", "bio", "biography", "avatar", "image", "img", "photo", "picture", "description",
                         "follow", "social", "box", "about", "more", "count", "twitter", "email"}
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•»]\s+|\s+-\s+")
 
@@ -97,34 +101,26 @@ class _Page:
     data: Structured
     selectors: Mapping[str, str]
     article: Article
-    _selector: Selector | None = None
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def css(self) -> Selector:
-        if self._selector is None:
-            self._selector = Selector(root=self.root, type="html")
-        return self._selector
+    def css(self, key: str) -> list[Any]:
+        """Matches of an outlet selector: elements, or strings for ::text and ::attr()."""
+        query = self.selectors.get(key)
+        return list(_compiled_css(query)(self.root)) if query else []
 
     def select_texts(self, key: str) -> list[str]:
         """Texts for an outlet selector: ::text/::attr() values, or the matched elements' text."""
-        query = self.selectors.get(key)
-        if not query:
-            return []
         out = []
-        for item in self.css.css(query):
-            value = item.root if isinstance(item.root, str) else item.root.text_content()
+        for item in self.css(key):
+            value = item if isinstance(item, str) else item.text_content()
             value = body_mod.normalize_space(value)
             if value:
                 out.append(value)
         return out
 
     def select_elements(self, key: str) -> list[HtmlElement]:
-        query = self.selectors.get(key)
-        if not query:
-            return []
-        return [item.root for item in self.css.css(query) if isinstance(item.root, HtmlElement)]
+        return [item for item in self.css(key) if isinstance(item, HtmlElement)]
 
     def set(self, name: str, value: Any, source: str) -> None:
         setattr(self.article, name, value)
@@ -132,6 +128,12 @@ class _Page:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+
+@lru_cache(maxsize=512)
+def _compiled_css(query: str) -> etree.XPath:
+    """Outlet selectors are few and reused for every page: translate and compile once."""
+    return etree.XPath(HTMLTranslator().css_to_xpath(query))
 
 
 def extract_article(html: bytes | str, url: str, *, outlet: str | None = None,
@@ -334,6 +336,12 @@ def _filter_people(names: list[str], page: _Page, *, drop_site: bool = True) -> 
         if is_generic(name, sites) or (drop_site and host_key and len(key) > 3 and key == host_key):
             continue
         out.append(name)
+    if not drop_site and len(out) > 1:
+        # "文｜财新 王五": the outlet printed beside its reporter is not a co-author.
+        site_keys = [name_key(site) for site in _site_names(page)]
+        people = [n for n in out if not any(k and (k.startswith(name_key(n)) or name_key(n).startswith(k))
+                                            for k in site_keys)]
+        out = people or out
     return out
 
 
@@ -367,12 +375,18 @@ def _printed_byline(page: _Page) -> tuple[list[str], str] | None:
     """Names and text of the byline as printed: by class, by a "By ..." line, or by author-page links."""
     for xpath in (_BYLINE_XPATH, _BYLINE_TEXT_XPATH, _AUTHOR_LINK_XPATH):
         chosen: list[HtmlElement] = []
-        for element in page.root.xpath(xpath):
+        matches = page.root.xpath(xpath)
+        if xpath is _BYLINE_TEXT_XPATH:  # the innermost "By ..." element, not its wrappers
+            inner = set()
+            for element in matches:
+                inner.update(element.iterancestors())
+            matches = [m for m in matches if m not in inner]
+        for element in matches:
             if any(element is c or c in element.iterancestors() for c in chosen):
                 continue
             if _in_non_article_context(element) or body_mod.class_tokens(element) & _BYLINE_SELF_EXCLUDE:
                 continue
-            if chosen and element.getparent() is not chosen[0].getparent():
+            if chosen and not _near(element, chosen[0]):
                 break
             text = _inline_text(element)
             if not text or len(text) > 200:
@@ -386,6 +400,15 @@ def _printed_byline(page: _Page) -> tuple[list[str], str] | None:
         if names and not (xpath is _BYLINE_TEXT_XPATH and _looks_like_sentence(texts[0])):
             return names, " ".join(texts)
     return None
+
+
+def _near(element: HtmlElement, first: HtmlElement) -> bool:
+    """Same parent, or cousins (one wrapper per contributor, as BBC and Arc print them)."""
+    parent, first_parent = element.getparent(), first.getparent()
+    if parent is first_parent:
+        return True
+    return (parent is not None and first_parent is not None and parent.getparent() is first_parent.getparent()
+            and parent.tag == first_parent.tag and parent.get("class") == first_parent.get("class"))
 
 
 def _names_in_byline(element: HtmlElement, text: str) -> list[str]:
@@ -513,7 +536,8 @@ def _dates(page: _Page) -> None:
     if modified:
         page.set("date_modified", modified[0].iso, modified[0].source)
     candidates = _date_candidates(page, "published")
-    printed = _printed_dates(page)
+    # The printed date is read only where it can change the outcome (it costs a DOM scan).
+    printed = _printed_dates(page) if not candidates or candidates[0].source == "meta" else []
     if not candidates:
         candidates = printed or _htmldate(page)
     if not candidates:
@@ -571,6 +595,11 @@ def _printed_dates(page: _Page) -> list[_DateCandidate]:
     return found
 
 
+def _mentions_new_year(text: str, year: str) -> bool:
+    return bool(re.search(rf"{year}[-/.]0?1[-/.]0?1\b|\b0?1[./]0?1[./]{year}|January 1\b|\b1 Jan|Jan\.? 1\b|"
+                          rf"1\. Januar|{year}年1月1日", text))
+
+
 def _htmldate(page: _Page) -> list[_DateCandidate]:
     import htmldate
 
@@ -583,6 +612,8 @@ def _htmldate(page: _Page) -> list[_DateCandidate]:
         return []
     if found.endswith("T00:00:00"):
         found = found[:10]  # htmldate pads a bare date with midnight: don't invent a time
+    if found.endswith("-01-01") and not _mentions_new_year(page.text, found[:4]):
+        return []  # htmldate turns a bare year ("© 2025") into January 1: not a date the page gave
     iso = parse_date(found)
     return [_DateCandidate(iso, "htmldate")] if iso else []
 
@@ -659,6 +690,9 @@ def _body(page: _Page) -> None:
     if result is None or not result.paragraphs:
         page.warn("no body text found")
         return
+    for index in (1, 0):
+        if index < len(result.paragraphs) and looks_like_byline(result.paragraphs[index]):
+            body_mod.drop_paragraph(result, index)  # the byline printed as the first paragraph
     page.set("body", result.paragraphs, source)
     page.set("text", "\n\n".join(result.paragraphs), source)
     if result.related:
@@ -673,7 +707,7 @@ def _general_body(page: _Page) -> tuple[body_mod.Body | None, str | None]:
     structured = body_mod.body_from_text(structured_text) if structured_text else None
     if structured and len(structured.paragraphs) >= 2:
         return structured, "json-ld"
-    extracted = body_mod.body_from_trafilatura(page.text, page.url)
+    extracted = body_mod.body_from_trafilatura(page.root, page.url)  # last step: trafilatura may prune the tree
     if structured and structured.paragraphs:
         extracted_len = sum(len(p) for p in extracted.paragraphs)
         if extracted_len < 0.5 * len(structured_text or ""):

@@ -89,6 +89,14 @@ def is_related_box(element: HtmlElement) -> bool:
     return bool(class_tokens(element) & _RELATED_TOKENS) and element.find(".//a[@href]") is not None
 
 
+def drop_paragraph(body: Body, index: int) -> None:
+    """Remove one paragraph, keeping link indexes and related positions consistent."""
+    del body.paragraphs[index]
+    body.links = [{**l, "paragraph": l["paragraph"] - (l["paragraph"] > index)}
+                  for l in body.links if l["paragraph"] != index]
+    body.related = [{**r, "position": r["position"] - (r["position"] > index)} for r in body.related]
+
+
 def body_from_containers(containers: Iterable[HtmlElement], base_url: str,
                          related_elements: Iterable[HtmlElement] = ()) -> Body:
     """Walk known body containers in order, collecting paragraphs, links and related boxes."""
@@ -109,11 +117,14 @@ def body_from_text(text: str) -> Body:
     return Body(paragraphs=[p for p in (normalize_space(part) for part in parts) if p])
 
 
-def body_from_trafilatura(html_text: str, base_url: str) -> Body:
-    """trafilatura's main text, keeping paragraph breaks and inline links."""
+def body_from_trafilatura(document: str | HtmlElement, base_url: str) -> Body:
+    """trafilatura's main text, keeping paragraph breaks and inline links.
+
+    Given the parsed tree it skips a second parse; it may prune that tree, so call it last.
+    """
     import trafilatura
 
-    xml = trafilatura.extract(html_text, url=base_url or None, output_format="xml", include_links=True,
+    xml = trafilatura.extract(document, url=base_url or None, output_format="xml", include_links=True,
                               include_comments=False, include_tables=False, include_images=False,
                               with_metadata=False, deduplicate=False)
     body = Body()

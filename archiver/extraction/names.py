@@ -21,7 +21,7 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _CJK_PREFIX = re.compile(
-    r"^\s*(?:(?:[\u4e00-\u9fff]{1,4}[社台报報])?(?:记者|記者)|文|作者|撰文|编辑|編集|责任编辑|責任編集|来源|文・|取材・文)\s*[:：/／・]?\s*"
+    r"^\s*(?:(?:[\u4e00-\u9fff]{1,4}[社台报報])?(?:记者|記者)|文|作者|撰文|编辑|編集|责任编辑|責任編集|来源|文・|取材・文)\s*[:：/／・｜|]?\s*"
 )
 _CJK_SUFFIX = re.compile(r"\s*(?:记者|記者|特派員|編集委員|論説委員|撮影|报道|報道|通讯员)$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -110,6 +110,13 @@ def name_key(name: str) -> str:
 
 def is_agency(name: str) -> bool:
     return name.strip().casefold().rstrip(".") in AGENCIES
+
+
+def looks_like_byline(text: str) -> bool:
+    """A short "By A and B" / "Von A" line that names people (a byline printed as a paragraph)."""
+    words = text.split()
+    return (len(words) <= 14 and bool(_PREFIX.match(text) or _CJK_PREFIX.match(text))
+            and not (len(words) > 7 and text.rstrip().endswith((".", "!", "?"))) and bool(split_byline(text)))
 
 
 def split_byline(byline: str | None) -> list[str]:

@@ -522,7 +522,7 @@ def cases() -> list[dict]:
         date="2022-05-03T16:12:00+02:00", printed="3. Mai 2022, 16:12 Uhr", byline_cls="metadata__source")
     add("faz_meta_modified", "german", "de", authors=["Claudia Brandt"], byline="Von Claudia Brandt", site="FAZ.NET",
         date="2025-01-10T06:00:00+01:00", modified="2025-01-12T09:41:00+01:00", meta_date="2025-01-12T09:41:00+01:00",
-        printed="10.01.2025, 06:00", jsonld=False, expected_date="2025-01-10T06:00:00+01:00",
+        printed="10.01.2025, 06:00", jsonld=False, expected_date="2025-01-10T06:00:00",
         meta_author="Claudia Brandt")
     add("sz_dpa_agency", "german", "de", authors=["dpa"], byline="(dpa)", site="Süddeutsche Zeitung",
         date="2025-01-12T11:20:00+01:00", printed="12. Januar 2025, 11:20 Uhr", jsonld=False,
