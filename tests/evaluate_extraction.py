@@ -28,7 +28,9 @@ if str(ROOT) not in sys.path:
 
 from archiver.extraction import extract_article  # noqa: E402
 from archiver.extraction.names import name_key  # noqa: E402
-from archiver.extraction.profiles_reference import MOSCOW_TIMES_SELECTORS  # noqa: E402
+from archiver.outlets import load_profiles  # noqa: E402
+
+MOSCOW_TIMES_SELECTORS = load_profiles()["themoscowtimes"].selectors
 
 CORPUS = Path(__file__).resolve().parent / "extraction_corpus"
 PROFILES = {"themoscowtimes": MOSCOW_TIMES_SELECTORS}

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from archiver.extraction import extract_article
-from archiver.extraction.profiles_reference import MOSCOW_TIMES_SELECTORS
+from archiver.outlets import load_profiles
+
+MOSCOW_TIMES_SELECTORS = load_profiles()["themoscowtimes"].selectors
 from archiver.textexport import article_to_text
 
 sample_store = pytest.importorskip("archiver.sample.store")

@@ -7,7 +7,9 @@ import pathlib
 import pytest
 
 from archiver.extraction import extract_article
-from archiver.extraction.profiles_reference import MOSCOW_TIMES_SELECTORS
+from archiver.outlets import load_profiles
+
+MOSCOW_TIMES_SELECTORS = load_profiles()["themoscowtimes"].selectors
 from archiver.items import Article
 from archiver.textexport import article_to_text, export_filename, format_date
 

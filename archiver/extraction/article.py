@@ -31,7 +31,7 @@ from archiver.items import Article
 from archiver.extraction import body as body_mod
 from archiver.extraction.dates import local_day, parse_date, precision, to_datetime
 from archiver.extraction.document import decode_html, parse_html
-from archiver.extraction.names import (dedupe, is_generic, looks_like_byline, name_key, normalize_authors,
+from archiver.extraction.names import (author_tagline, dedupe, is_generic, looks_like_byline, name_key, normalize_authors,
                                        split_byline)
 from archiver.extraction.structured import Structured, jsonld_people, read_structured, resolve, text_value
 
@@ -693,6 +693,12 @@ def _body(page: _Page) -> None:
     for index in (1, 0):
         if index < len(result.paragraphs) and looks_like_byline(result.paragraphs[index]):
             body_mod.drop_paragraph(result, index)  # the byline printed as the first paragraph
+    tagline = author_tagline(result.paragraphs[-1]) if len(result.paragraphs) > 1 else None
+    if tagline:
+        body_mod.drop_paragraph(result, len(result.paragraphs) - 1)  # "Jane Doe is a columnist."
+        if not page.article.authors:
+            page.set("authors", [tagline], "text")
+            page.warnings[:] = [w for w in page.warnings if w != "no authors found"]
     page.set("body", result.paragraphs, source)
     page.set("text", "\n\n".join(result.paragraphs), source)
     if result.related:

@@ -119,6 +119,19 @@ def looks_like_byline(text: str) -> bool:
             and not (len(words) > 7 and text.rstrip().endswith((".", "!", "?"))) and bool(split_byline(text)))
 
 
+_TAGLINE = re.compile(
+    r"^(?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}) (?:is|was|has been|serves as) "
+    r"(?:a|an|the|our|\w+'s) [^.!?]{3,160}[.]$")
+
+
+def author_tagline(text: str) -> str | None:
+    """The author of an op-ed's closing line, "Jane Doe is a professor of law at ..."."""
+    match = _TAGLINE.match(text.strip())
+    if not match or len(text.split()) > 30:
+        return None
+    return match.group("name")
+
+
 def split_byline(byline: str | None) -> list[str]:
     """Names from a printed byline, in printed order, without roles, places or dates."""
     if not byline:
