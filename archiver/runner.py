@@ -16,6 +16,9 @@ from scrapy.settings import Settings
 
 from archiver.browser import chromium_path, launch_options
 from archiver.outlets import load_profiles
+from archiver.lock import OutletLock
+from archiver.logs import install_json_logging
+from archiver.recording.verify import repair_file
 from archiver.report import ExitCode, read_report
 
 
@@ -32,6 +35,8 @@ class CrawlOptions:
     concurrency: int | None = None
     screenshots: bool = True
     resume: bool = False
+    progress: str = "auto"        # auto | plain | quiet
+    json_log: bool = False
     proxy: str | None = None
     ignore_tls_errors: bool = False
     base_urls: dict[str, str] = field(default_factory=dict)   # outlet -> where it is served
@@ -71,8 +76,30 @@ def resolve_targets(options: CrawlOptions) -> list[CrawlTarget]:
             raise ValueError(f"unknown target {target!r}: give a URL or one of {', '.join(sorted(profiles))}")
         if options.config:
             kwargs["config"] = str(options.config)
-        targets.append(CrawlTarget(name, kwargs, options.out / f"{name}-{stamp}"))
+        crawl_dir = options.out / f"{name}-{stamp}"
+        if options.resume:
+            interrupted = interrupted_crawl(options.out, name)
+            if interrupted is not None:
+                crawl_dir = interrupted
+                kwargs["resume"] = True
+        targets.append(CrawlTarget(name, kwargs, crawl_dir))
     return targets
+
+
+def interrupted_crawl(root: Path, name: str) -> Path | None:
+    """The newest crawl folder of `name` that did not finish, with its WARC files repaired."""
+    folders = sorted(root.glob(f"{name}-*"), key=lambda p: p.name)
+    if not folders:
+        return None
+    latest = folders[-1]
+    try:
+        if read_report(latest)["finish_reason"] == "finished":
+            return None
+    except (OSError, ValueError, KeyError):
+        pass
+    for partial in latest.glob("warc/*.warc.gz.open"):
+        repair_file(partial)          # a killed run leaves at most one partial record per file
+    return latest
 
 
 def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
@@ -89,7 +116,8 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "ARCHIVER_SCREENSHOTS_ENABLED": options.screenshots,
         "ARCHIVER_OPERATOR": options.operator,
         "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}",
-        "LOG_LEVEL": options.log_level,
+        "LOG_LEVEL": "WARNING" if options.progress == "quiet" else options.log_level,
+        "ARCHIVER_PROGRESS": options.progress,
         "FEEDS": {
             str(target.crawl_dir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},
             str(target.crawl_dir / "items.csv"): {"format": "csv", "encoding": "utf8"},
@@ -100,6 +128,10 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
     if options.concurrency:
         overrides["CONCURRENT_REQUESTS"] = options.concurrency
         overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = options.concurrency
+    if options.proxy:
+        if not re.match(r"^(https?|socks5)://", options.proxy):
+            raise ValueError(f"--proxy takes an http://, https:// or socks5:// URL, not {options.proxy}")
+        overrides["ARCHIVER_PROXY"] = options.proxy
     if options.render != "never":
         path = chromium_path(options.chromium)
         overrides["ARCHIVER_CHROMIUM"] = path
@@ -118,17 +150,30 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
 def run_crawl(options: CrawlOptions) -> list[CrawlTarget]:
     """Crawl every target in one process (one browser each) and wait for the end."""
     targets = resolve_targets(options)
+    locks = [OutletLock(options.out, target.name).acquire() for target in targets]
+    try:
+        _run_process(options, targets)
+    finally:
+        for lock in locks:
+            lock.release()
+    return targets
+
+
+def _run_process(options: CrawlOptions, targets: list[CrawlTarget]) -> None:
     # The process's own settings are merged into every crawler at equal-or-lower
     # priority, so they must hold only what all crawls share.
     shared = Settings()
     shared.setmodule("archiver.settings", priority="project")
-    shared.set("LOG_LEVEL", options.log_level, priority="project")
+    shared.set("LOG_LEVEL", "WARNING" if options.progress == "quiet" else options.log_level,
+               priority="project")
+    if options.json_log:
+        shared.set("LOG_ENABLED", False, priority="cmdline")
+        install_json_logging(options.log_level)
     process = AsyncCrawlerProcess(shared)
     for target in targets:
         spidercls = _spider_class(process, target)
         process.crawl(Crawler(spidercls, crawl_settings(options, target)), **target.spider_kwargs)
     process.start()
-    return targets
 
 
 def exit_code(targets: list[CrawlTarget]) -> int:

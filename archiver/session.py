@@ -7,6 +7,7 @@ so there is one writer per crawl process and one place that closes it.
 
 from __future__ import annotations
 
+import atexit
 import json
 import platform
 import socket
@@ -21,6 +22,7 @@ from scrapy.crawler import Crawler
 from archiver import __version__
 from archiver.browser import chromium_path, chromium_version
 from archiver.recording import DigestIndex, WarcWriter
+from archiver.state import CrawlState
 
 _SESSIONS: "weakref.WeakKeyDictionary[Crawler, ArchiveSession]" = weakref.WeakKeyDictionary()
 
@@ -42,6 +44,7 @@ class ArchiveSession:
     output_dir: Path
     writer: WarcWriter
     dedup: DigestIndex | None
+    state: CrawlState
     closed: bool = field(default=False)
 
     @classmethod
@@ -50,6 +53,7 @@ class ArchiveSession:
         if session is None:
             session = _SESSIONS[crawler] = cls._open(crawler)
             crawler.signals.connect(session.close, signal=signals.engine_stopped)
+            atexit.register(session.close)     # a forced stop still renames the .open files
         return session
 
     @classmethod
@@ -71,7 +75,8 @@ class ArchiveSession:
             gzip_level=settings.getint("ARCHIVER_WARC_GZIP_LEVEL"),
             dedup=dedup,
         )
-        return cls(crawl_id=crawl_id, output_dir=output_dir, writer=writer, dedup=dedup)
+        return cls(crawl_id=crawl_id, output_dir=output_dir, writer=writer, dedup=dedup,
+                   state=CrawlState(root / "state.sqlite"))
 
     def path(self, *parts: str) -> Path:
         """A path inside the crawl folder; nothing is ever written outside it."""

@@ -31,6 +31,7 @@ ARCHIVER_MAX_SCROLLS = 40               # endless pages stop here
 ARCHIVER_CHROMIUM = None                # path; else $ARCHIVER_CHROMIUM, else /usr/bin/chromium
 ARCHIVER_BROWSER_RECYCLE_PAGES = 500    # restart Chromium after this many renders
 
+ARCHIVER_PROXY = None                   # http://, https:// or socks5:// URL for fetches and the browser
 ARCHIVER_MAX_PAGES = 0                  # 0 = no limit
 ARCHIVER_DEPTH = 2                      # link hops from a start page
 ARCHIVER_SINCE = None                   # ISO date; older articles are skipped
@@ -66,6 +67,8 @@ LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
+    "archiver.capture.frontier.FrontierMiddleware": 50,
+    "archiver.capture.proxy.ProxyMiddleware": 700,
     "archiver.capture.render.RenderMiddleware": 560,
 }
 EXTENSIONS = {

@@ -8,6 +8,7 @@ archived HTML; the spider itself only chooses links.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
 from archiver.capture.source import archived_source
+from archiver.session import ArchiveSession
 from archiver.discovery import Entry, parse_feed, parse_sitemap, robots_sitemaps
 from archiver.extraction import extract_article
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
@@ -30,7 +32,8 @@ class NewsSpider(scrapy.Spider):
     outlet: str | None = None            # a profile name; subclasses for one outlet set it
 
     def __init__(self, outlet: str | None = None, url: str | None = None,
-                 base_url: str | None = None, config: str | None = None, **kwargs: Any):
+                 base_url: str | None = None, config: str | None = None, resume: bool = False,
+                 **kwargs: Any):
         super().__init__(**kwargs)
         outlet = outlet or self.outlet
         if outlet:
@@ -45,6 +48,8 @@ class NewsSpider(scrapy.Spider):
         self.profile: OutletProfile = profile.with_base_url(base_url) if base_url else profile
         self.allowed_domains = self.profile.allowed_domains
         self.pages_scheduled = 0
+        self.unchanged: set[str] = set()
+        self.resume = bool(resume)     # continue this crawl's frontier instead of starting over
         self.link_extractor = LinkExtractor(unique=True)   # hosts are checked by the profile
 
     # --- limits --------------------------------------------------------------
@@ -63,10 +68,25 @@ class NewsSpider(scrapy.Spider):
         return bool(self.since and date and date[:10] < self.since[:10])
 
     # --- requests ------------------------------------------------------------
-    def _page_request(self, url: str, kind: str, depth: int, **meta: Any) -> scrapy.Request | None:
+    @property
+    def session(self) -> ArchiveSession:
+        return ArchiveSession.of(self.crawler)
+
+    def _page_request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
+                      resumed: bool = False, **meta: Any) -> scrapy.Request | None:
         if not url.startswith(FETCHABLE_SCHEMES) or not self._budget_left():
             return None
+        state, crawl_id = self.session.state, self.session.crawl_id
+        if not resumed and state.is_scheduled(crawl_id, url):
+            return None                       # found again by another route in this crawl
+        if kind == "article" and state.is_unchanged(url, listed_date):
+            if url not in self.unchanged:
+                self.unchanged.add(url)
+                self.crawler.stats.inc_value("archiver/articles/unchanged")
+            return None
         self.pages_scheduled += 1
+        state.enqueue(crawl_id, url, kind, depth, listed_date)
+        meta["archiver_listed_date"] = listed_date
         callback = self.parse_article if kind == "article" else self.parse_page
         return scrapy.Request(url, callback=callback, errback=self.page_failed,
                               meta={"archiver_kind": kind, "archiver_depth": depth, **meta},
@@ -77,6 +97,16 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, meta={"archiver_kind": kind}, priority=2)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.resume:
+            pending = self.session.state.pending(self.session.crawl_id)
+            self.logger.info("resuming %s: %d pages still to archive", self.session.crawl_id, len(pending))
+            for entry in pending:
+                request = self._page_request(entry.url, entry.kind, entry.depth, entry.listed_date,
+                                             resumed=True)
+                if request:
+                    yield request.replace(dont_filter=True)
+            if pending:
+                return
         for url in self.profile.start_urls:
             request = self._page_request(self.profile.absolute(url), "page", 0)
             if request:
@@ -93,8 +123,7 @@ class NewsSpider(scrapy.Spider):
             if self._too_old(entry.date):
                 self.crawler.stats.inc_value("archiver/articles/skipped/since")
                 continue
-            request = self._page_request(entry.url, "article", 1, archiver_listed_date=entry.date,
-                                         archiver_via=via)
+            request = self._page_request(entry.url, "article", 1, entry.date, archiver_via=via)
             if request:
                 yield request
 
@@ -150,6 +179,11 @@ class NewsSpider(scrapy.Spider):
             article.captured_at = datetime.now(timezone.utc).isoformat()
         if source.capture is not None and source.capture.screenshot:
             article.screenshot = source.capture.screenshot
+        self.session.state.record_article(
+            url=article.url, outlet=self.profile.name, original_url=article.original_url,
+            listed_date=response.meta.get("archiver_listed_date"), date_published=article.date_published,
+            date_modified=article.date_modified, payload_digest=hashlib.sha1(source.body).hexdigest(),
+            warc=article.warc, crawl_id=self.session.crawl_id, captured_at=article.captured_at)
         if self._too_old(article.date_published):
             self.crawler.stats.inc_value("archiver/articles/skipped/since")
         else:

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
-from archiver.report import read_report
+from archiver.lock import LockHeld
+from archiver.report import ExitCode, read_report
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +29,13 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", action="append", default=[], metavar="OUTLET=URL",
                         help="crawl an outlet where it is served (a mirror, the sample); repeatable")
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--quiet", action="store_true", help="warnings and errors only, no progress display")
+    parser.add_argument("--json-log", action="store_true", help="log one JSON object per line (for cron)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue the newest interrupted crawl of each target")
+    parser.add_argument("--proxy", metavar="URL", help="http://, https:// or socks5:// proxy for all traffic")
+    parser.add_argument("--ignore-tls-errors", action="store_true",
+                        help="archive sites with invalid certificates (mirrors, institutional proxies)")
 
 
 def options_from_args(args: argparse.Namespace) -> CrawlOptions:
@@ -42,6 +50,8 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         max_pages=args.max_pages, depth=args.depth, since=args.since, config=args.config,
         user_agent=args.user_agent, concurrency=args.concurrency, screenshots=args.screenshots,
         chromium=args.chromium, operator=args.operator, base_urls=base_urls, log_level=args.log_level,
+        progress="quiet" if args.quiet else "auto", json_log=args.json_log, resume=args.resume,
+        proxy=args.proxy, ignore_tls_errors=args.ignore_tls_errors,
     )
 
 
@@ -49,10 +59,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         options = options_from_args(args)
         targets = run_crawl(options)
+    except LockHeld as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return int(ExitCode.LOCKED)
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print_summary(targets)
+        return int(ExitCode.USAGE)
+    if not args.quiet:
+        print_summary(targets)
     return exit_code(targets)
 
 
