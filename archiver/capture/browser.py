@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from playwright.async_api import Request as BrowserRequest
 
 from w3lib.encoding import http_content_type_encoding
 
-from archiver.recording import Exchange, WarcLocation
+from archiver.recording import Exchange, WarcLocation, WarcWriteError
 
 if TYPE_CHECKING:
     from archiver.recording import WarcWriter
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RECORDED_SCHEMES = ("http://", "https://")
+MAX_DIALOGS = 10                     # a page that keeps opening dialogs is left to the page timeout
+
+_RECORDERS: "weakref.WeakKeyDictionary[Page, PageRecorder]" = weakref.WeakKeyDictionary()
 
 
 def _pairs(headers: list[dict[str, str]]) -> list[tuple[str, str]]:
@@ -46,14 +50,80 @@ class PageRecorder:
     document_encoding: str | None = None
     exchanges: int = 0
     failures: list[str] = field(default_factory=list)
+    refusal: tuple[str, str] | None = None    # (reason, message): why this page was given up
+    write_error: WarcWriteError | None = None # the first failed WARC write (disk full...)
+    navigation_locked: bool = False           # the page is loaded: it may not navigate away
+    dialogs: int = 0
     _pending: set[asyncio.Task] = field(default_factory=set)
     _page: Page | None = None
+    _received: dict[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def of(page: Page) -> "PageRecorder | None":
+        """The recorder of a page (for the browser guard), if it has one."""
+        return _RECORDERS.get(page)
 
     async def attach(self, page: Page, request=None) -> None:
         """scrapy-playwright's page-init callback: listen before navigation starts."""
         self._page = page
+        _RECORDERS[page] = self
         page.on("requestfinished", self._on_finished)
         page.on("requestfailed", self._on_failed)
+        page.on("dialog", self._on_dialog)
+        page.on("popup", self._on_popup)
+        page.on("crash", self._on_crash)
+        await self._watch_sizes(page)
+
+    def refuse(self, reason: str, message: str) -> None:
+        """Give the page up for *reason* (the first one wins)."""
+        if self.refusal is None:
+            self.refusal = (reason, message)
+
+    # --- hostile pages ---------------------------------------------------------
+    def _on_dialog(self, dialog) -> None:
+        """alert/confirm/prompt/beforeunload would block the page: dismiss them."""
+        self.dialogs += 1
+        if self.dialogs == MAX_DIALOGS:
+            logger.info("%s: %d dialogs dismissed, ignoring more", self._page and self._page.url, MAX_DIALOGS)
+        self._spawn(dialog.dismiss())
+
+    def _on_popup(self, popup: Page) -> None:
+        """window.open: pop-ups are not archived; close them before they load much."""
+        self.failures.append(f"pop-up closed: {popup.url}")
+        self._spawn(popup.close())
+
+    def _on_crash(self, page: Page) -> None:
+        self.refuse("browser-crashed", "the tab crashed")
+
+    async def _watch_sizes(self, page: Page) -> None:
+        """Cap decoded bytes per response at max_body_size (a gzip bomb inflates in the browser).
+
+        Chromium has no such limit; CDP reports decoded bytes as they arrive, and
+        crashing the tab is the quickest way to free what it already holds.
+        """
+        try:
+            cdp = await page.context.new_cdp_session(page)
+            await cdp.send("Network.enable")
+        except PlaywrightError:
+            return
+
+        def received(params: dict) -> None:
+            total = self._received.get(params["requestId"], 0) + params.get("dataLength", 0)
+            self._received[params["requestId"]] = total
+            if total > self.max_body_size and self.refusal is None:
+                self.refuse("too-large", f"a response exceeded {self.max_body_size} bytes "
+                                         f"(DOWNLOAD_MAXSIZE) in the browser")
+                self._spawn(cdp.send("Page.crash"))
+
+        cdp.on("Network.dataReceived", received)
+
+    def _spawn(self, coro) -> None:
+        async def quietly():
+            try:
+                await coro
+            except PlaywrightError:
+                pass
+        asyncio.ensure_future(quietly())
 
     def _on_finished(self, request: BrowserRequest) -> None:
         task = asyncio.ensure_future(self._record(request))
@@ -118,7 +188,11 @@ class PageRecorder:
             # the page or browser went away mid-read: nothing complete to archive
             self.failures.append(f"{request.url} not recorded: {exc.message.splitlines()[0]}")
             return
-        location = self.writer.write_exchange(exchange)
+        try:
+            location = self.writer.write_exchange(exchange)
+        except WarcWriteError as exc:
+            self.write_error = self.write_error or exc
+            return
         self.exchanges += 1
         if self.document is None and self._is_document(request):
             self.document, self.document_url, self.document_body = location, request.url, body
@@ -127,7 +201,16 @@ class PageRecorder:
             self.document_encoding = http_content_type_encoding(content_type)
 
     async def drain(self, timeout: float = 15.0) -> None:
-        """Wait for body reads still in flight (they would fail once the page closes)."""
+        """Wait for body reads still in flight (they would fail once the page closes).
+
+        Raises the first WARC write error: a page whose records could not all be
+        written is a failed page (and a full disk stops the crawl).
+        """
+        await self._drain(timeout)
+        if self.write_error is not None:
+            raise self.write_error
+
+    async def _drain(self, timeout: float) -> None:
         while self._pending:
             done, _ = await asyncio.wait(set(self._pending), timeout=timeout)
             if not done:

@@ -1,0 +1,171 @@
+"""What the crawler refuses to fetch, for plain fetches and for the browser alike.
+
+* only http and https (data: and blob: stay allowed in the browser: they are no
+  network fetches); file:, chrome:, ftp:... are refused as ``blocked-scheme``;
+* with ARCHIVER_BLOCK_PRIVATE_ADDRESSES, hosts resolving to loopback, private,
+  link-local or otherwise non-global addresses are refused as
+  ``blocked-private-address`` (a page on the web must not make us fetch the
+  intranet or the metadata service);
+* redirect loops and chains longer than REDIRECT_MAX_TIMES (Scrapy silently
+  drops a looping redirect at the dupefilter; Chromium follows 20 hops).
+
+``GuardMiddleware`` checks Scrapy requests; ``BrowserGuard`` is the
+PLAYWRIGHT_ABORT_REQUEST predicate for every request the browser makes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+from urllib.parse import urljoin, urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Request as BrowserRequest
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+
+from archiver.failures import PageRefused
+
+logger = logging.getLogger(__name__)
+
+FETCHED_SCHEMES = ("http", "https")
+LOCAL_SCHEMES = ("data", "blob", "about")     # browser-internal, nothing leaves the machine
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def scheme_of(url: str) -> str:
+    return url.split(":", 1)[0].lower() if ":" in url else ""
+
+
+def is_private(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+class AddressPolicy:
+    """Resolves a host (cached) and says whether it may be fetched."""
+
+    def __init__(self, block_private: bool):
+        self.block_private = block_private
+        self._cache: dict[str, bool] = {}
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> "AddressPolicy":
+        return cls(settings.getbool("ARCHIVER_BLOCK_PRIVATE_ADDRESSES"))
+
+    async def refusal(self, url: str) -> tuple[str, str] | None:
+        """(reason, message) if *url* must not be fetched, else None."""
+        scheme = scheme_of(url)
+        if scheme not in FETCHED_SCHEMES:
+            return "blocked-scheme", f"{scheme or 'no'} scheme: only http and https are fetched"
+        if not self.block_private:
+            return None
+        host = urlsplit(url).hostname or ""
+        if host not in self._cache:
+            self._cache[host] = await self._resolves_private(host)
+        if self._cache[host]:
+            return ("blocked-private-address",
+                    f"{host} is a loopback/private address (set ARCHIVER_BLOCK_PRIVATE_ADDRESSES "
+                    f"or --no-block-private-addresses to allow it)")
+        return None
+
+    @staticmethod
+    async def _resolves_private(host: str) -> bool:
+        try:
+            return is_private(host)
+        except ValueError:
+            pass
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except OSError:
+            return False                      # let the fetch fail with its own dns reason
+        return any(is_private(info[4][0]) for info in infos)
+
+
+class GuardMiddleware:
+    """Downloader middleware: refuse bad schemes, private hosts and redirect loops."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.policy = AddressPolicy.from_settings(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "GuardMiddleware":
+        return cls(crawler)
+
+    async def process_request(self, request: Request, spider=None) -> None:
+        refusal = await self.policy.refusal(request.url)
+        if refusal:
+            self.crawler.stats.inc_value(f"archiver/refused/{refusal[0]}")
+            raise PageRefused(refusal[0], f"refused {request.url}: {refusal[1]}")
+        return None
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        """Runs before RedirectMiddleware: a Location already in the chain is a loop."""
+        if response.status in _REDIRECTS and b"Location" in response.headers:
+            target = urljoin(request.url, response.headers[b"Location"].decode("latin-1")).split("#")[0]
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                raise PageRefused("redirect-loop", f"redirect loop: {request.url} -> {target} "
+                                                   f"after {len(chain) - 1} hops")
+        return response
+
+
+class BrowserGuard:
+    """PLAYWRIGHT_ABORT_REQUEST predicate: True aborts the browser's request.
+
+    scrapy-playwright loads an object path; ``SharedPlaywrightHandler`` builds
+    classes with the crawler, so one guard per crawl holds its settings.
+    Refusals of a page's own navigation are handed to the page's recorder,
+    which turns them into that page's failure reason.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.policy = AddressPolicy.from_settings(crawler.settings)
+        self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "BrowserGuard":
+        return cls(crawler)
+
+    async def __call__(self, request: BrowserRequest) -> bool:
+        if scheme_of(request.url) in LOCAL_SCHEMES:
+            return False
+        refusal = await self.policy.refusal(request.url)
+        if refusal is None:
+            refusal = self._redirect_refusal(request)
+        if refusal is None:
+            return False
+        reason, message = refusal
+        self.crawler.stats.inc_value(f"archiver/refused/{reason}")
+        logger.info("browser request refused [%s] %s: %s", reason, request.url[:200], message)
+        from archiver.capture.browser import PageRecorder
+        try:
+            recorder = PageRecorder.of(request.frame.page)
+            if recorder is not None and request.is_navigation_request() \
+                    and request.frame.parent_frame is None:
+                recorder.refuse(reason, f"{request.url[:200]}: {message}")
+        except PlaywrightError:
+            pass                               # service worker requests have no frame
+        return True
+
+    def _redirect_refusal(self, request: BrowserRequest) -> tuple[str, str] | None:
+        chain = []
+        previous = request.redirected_from
+        while previous is not None:
+            chain.append(previous.url)
+            previous = previous.redirected_from
+        if not chain:
+            return None
+        if request.url in chain:
+            return "redirect-loop", f"redirect loop after {len(chain)} hops"
+        if len(chain) > self.max_redirects:
+            return "too-many-redirects", f"more than REDIRECT_MAX_TIMES={self.max_redirects} redirects"
+        return None

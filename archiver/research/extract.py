@@ -1,0 +1,97 @@
+"""Rebuild article items from archived responses alone, with the crawl's own extraction code.
+
+A crawl writes one ``urn:article:<url>`` metadata record per item, pointing
+(WARC-Refers-To) at the response it was extracted from. Re-extraction runs
+``extract_article`` on that response's body, exactly as the spider did, and
+takes the crawl-time fields from the records:
+
+* ``captured_at`` = WARC-Date of the response (or revisit) record,
+* ``warc`` = its file name, record id and offset,
+* ``screenshot`` = ``screenshots/<url_key(url)>.png`` when a ``urn:fullPage:<url>``
+  record exists (the crawl's file name for it; the PNG itself is in that record).
+
+WARCs without metadata records (made by other tools) give one item per 200
+HTML response whose URL matches the outlet's ``article_pattern``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from archiver.extraction import extract_article
+from archiver.items import Article
+from archiver.outlets import OutletProfile, load_profiles
+from archiver.research.records import Archive, RecordInfo, body_encoding, read_record
+
+ARTICLE_PREFIX, SCREENSHOT_PREFIX = "urn:article:", "urn:fullPage:"
+
+
+def profile_named(name: str) -> OutletProfile:
+    profiles = load_profiles()
+    if name not in profiles:
+        raise KeyError(f"unknown outlet {name!r}; `archiver outlets` lists them (known: {', '.join(profiles)})")
+    return profiles[name]
+
+
+def extract_record(archive: Archive, record: RecordInfo, profile: OutletProfile | None) -> Article:
+    """The item for one archived HTML response (or revisit), crawl-time fields from the records."""
+    body = archive.body(record)
+    article = extract_article(body, record.uri, outlet=profile.name if profile else None,
+                              selectors=profile.selectors if profile else None,
+                              encoding=body_encoding(record))
+    article.captured_at = record.date
+    article.warc = {"filename": record.filename, "record_id": record.record_id, "offset": record.offset}
+    if any(r.type == "resource" and r.uri == SCREENSHOT_PREFIX + record.uri for r in archive.records):
+        from archiver.capture.render import url_key   # late: it pulls in Playwright and Scrapy
+        article.screenshot = f"screenshots/{url_key(record.uri)}.png"
+    return article
+
+
+def extract_items(paths: Iterable[Path], outlet: str | None = None) -> Iterator[Article]:
+    """Items of the WARCs under *paths* (metadata records first; else article-pattern responses)."""
+    archive = Archive.load(list(paths))
+    fallback = profile_named(outlet) if outlet else None
+    metadata = [r for r in archive.records if r.type == "metadata" and r.uri.startswith(ARTICLE_PREFIX)]
+    for meta in metadata:
+        source = archive.by_id.get(meta.header("WARC-Refers-To") or "")
+        if source is None:
+            raise LookupError(f"{meta.uri} refers to {meta.header('WARC-Refers-To')}, which is not in the "
+                              "given WARCs; give every WARC file of the crawl")
+        name = json.loads(read_record(meta)).get("outlet") or outlet
+        yield extract_record(archive, source, profile_named(name) if name else fallback)
+    if metadata:
+        return
+    if fallback is None:
+        raise ValueError("these WARCs have no urn:article metadata records; name the outlet with --outlet "
+                         "so its article_pattern picks the article pages")
+    seen: set[str] = set()
+    for record in archive.records:
+        if (record.type in ("response", "revisit") and record.status == 200 and "html" in record.mime
+                and fallback.is_article(record.uri) and record.uri not in seen):
+            seen.add(record.uri)
+            yield extract_record(archive, record, fallback)
+
+
+def extract_html(html: bytes, url: str, outlet: str | None = None) -> Article:
+    """One item from a saved HTML page; the outlet is guessed from the URL or canonical URL when not given."""
+    profile = profile_named(outlet) if outlet else _profile_for(url)
+    article = extract_article(html, url, outlet=profile.name if profile else None,
+                              selectors=profile.selectors if profile else None)
+    if profile is None and article.original_url and (profile := _profile_for(article.original_url)):
+        article = extract_article(html, url, outlet=profile.name, selectors=profile.selectors)
+    return article
+
+
+def _profile_for(url: str) -> OutletProfile | None:
+    host = (urlsplit(url).hostname or "").lower()
+    return next((p for p in load_profiles().values()
+                 if host and (urlsplit(p.base_url).hostname or "").lower() == host), None)
+
+
+def item_dict(article: Article) -> dict:
+    """The item as items.jsonl holds it."""
+    return asdict(article)

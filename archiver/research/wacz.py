@@ -1,0 +1,39 @@
+"""WACZ 1.1.1 packages of a crawl, built by py-wacz (``wacz create``) from the tools venv.
+
+The package holds the crawl's WARCs plus every earlier WARC its revisits point
+into (so each revisit resolves inside the package) and our own page list, with
+article titles and text, copied in as ``pages/pages.jsonl``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from archiver.research.pages import collect_pages, write_pages
+from archiver.research.records import warc_files
+from archiver.research.revisits import referenced_warcs
+from archiver.research.tools import run_tool
+
+
+def package_crawl(crawl_dir: Path, output: Path, *, title: str | None = None) -> Path:
+    """Write *output* (.wacz) for *crawl_dir*; raises RuntimeError when py-wacz refuses."""
+    crawl_dir, output = Path(crawl_dir), Path(output)
+    own = warc_files([crawl_dir / "warc"]) if (crawl_dir / "warc").is_dir() else []
+    if not own:
+        raise FileNotFoundError(f"no WARC files in {crawl_dir}/warc; give a crawl folder made by `archiver crawl`")
+    sources = own + referenced_warcs(own)
+    names = [s.filename for s in sources]
+    if len(set(names)) != len(names):
+        raise ValueError("two WARC files share a name; a WACZ keeps them side by side in archive/")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = write_pages(collect_pages(own), Path(tmp) / "pages.jsonl")
+        run_tool("wacz", "create", "-o", str(output), "-p", str(pages), "--copy-pages",
+                 "--title", title or crawl_dir.name, *[str(s.path) for s in sources])
+    return output
+
+
+def validate(path: Path) -> None:
+    """``wacz validate``; raises RuntimeError with py-wacz's output when the package is invalid."""
+    run_tool("wacz", "validate", "-f", str(path))
