@@ -43,6 +43,8 @@ class CrawlOptions:
     chromium: str | None = None
     operator: str = ""
     log_level: str = "INFO"
+    block_private_addresses: bool | None = None   # None: on for URL targets and --config, off otherwise
+    page_timeout: float | None = None
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -142,6 +144,12 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         contexts = settings.getdict("PLAYWRIGHT_CONTEXTS")
         contexts["default"] = {**contexts.get("default", {}), "ignore_https_errors": True}
         overrides["PLAYWRIGHT_CONTEXTS"] = contexts
+    block = options.block_private_addresses
+    overrides["ARCHIVER_BLOCK_PRIVATE_ADDRESSES"] = (
+        ("url" in target.spider_kwargs or options.config is not None) if block is None else block)
+    if options.page_timeout:
+        overrides["ARCHIVER_PAGE_TIMEOUT"] = options.page_timeout
+        overrides["DOWNLOAD_TIMEOUT"] = min(settings.getfloat("DOWNLOAD_TIMEOUT"), options.page_timeout)
     overrides.update(options.extra_settings)
     settings.setdict(overrides, priority="cmdline")
     return settings

@@ -29,12 +29,17 @@ ARCHIVER_PAGE_TIMEOUT = 90              # s; hard cap on one render: load, behav
 ARCHIVER_SCROLL_STEP_DELAY = 0.05       # s between scroll steps (lazy images need time to load)
 ARCHIVER_MAX_SCROLLS = 40               # endless pages stop here
 ARCHIVER_CHROMIUM = None                # path; else $ARCHIVER_CHROMIUM, else /usr/bin/chromium
-ARCHIVER_BROWSER_RECYCLE_PAGES = 500    # restart Chromium after this many renders
+ARCHIVER_BROWSER_RECYCLE_PAGES = 500    # restart Chromium after this many renders (0: never)
+ARCHIVER_BROWSER_CRASH_RETRIES = 1      # re-render a page whose tab or browser died this often
+ARCHIVER_BROWSER_JS_HEAP_MB = 1024      # V8 heap cap per tab; a page exhausting it crashes its tab (0: Chromium's)
+ARCHIVER_BLOCK_PRIVATE_ADDRESSES = False  # refuse hosts resolving to loopback/private ranges (the CLI
+                                        # turns it on for config-file targets and URLs)
 
 ARCHIVER_PROXY = None                   # http://, https:// or socks5:// URL for fetches and the browser
 ARCHIVER_MAX_PAGES = 0                  # 0 = no limit
 ARCHIVER_DEPTH = 2                      # link hops from a start page
 ARCHIVER_SINCE = None                   # ISO date; older articles are skipped
+ARCHIVER_MAX_RETRY_AFTER = 60.0         # s; longest Retry-After honoured between requests to a site
 ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above this: exit 5
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
 
@@ -57,6 +62,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 32 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = False      # keep cut-off bodies: archived as WARC-Truncated, counted connection-reset
 REDIRECT_MAX_TIMES = 10
 HTTPCACHE_ENABLED = False
 HTTPERROR_ALLOW_ALL = False
@@ -67,8 +73,11 @@ LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
+    # after RedirectMiddleware (600) on the way out: sees each 3xx, to detect loops
+    "archiver.capture.guard.GuardMiddleware": 650,
     "archiver.capture.frontier.FrontierMiddleware": 50,
     "archiver.capture.proxy.ProxyMiddleware": 700,
+    "archiver.capture.backoff.BackoffMiddleware": 555,   # sees 429/503 before RetryMiddleware (550)
     "archiver.capture.render.RenderMiddleware": 560,
 }
 EXTENSIONS = {
@@ -91,11 +100,16 @@ DOWNLOAD_HANDLERS = {
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
-PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000   # ms; capped by ARCHIVER_PAGE_TIMEOUT
+PLAYWRIGHT_DOWNLOAD_TIMEOUT = 10_000    # ms to notice a page URL is a download (then fetched plainly)
+PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True   # relaunch a crashed/killed Chromium (recycling needs it)
+# Every browser request passes the guard: only http(s) (and data:/blob:), private hosts per setting.
+PLAYWRIGHT_ABORT_REQUEST = "archiver.capture.guard.BrowserGuard"
 PLAYWRIGHT_CONTEXTS = {
     "default": {
         "service_workers": "block",      # requests served by a service worker escape recording
         "viewport": ARCHIVER_VIEWPORT,
         "ignore_https_errors": False,
+        "accept_downloads": False,       # downloads are refetched without the browser (size caps apply)
     }
 }

@@ -48,7 +48,8 @@ class NewsSpider(scrapy.Spider):
         self.profile: OutletProfile = profile.with_base_url(base_url) if base_url else profile
         self.allowed_domains = self.profile.allowed_domains
         self.pages_scheduled = 0
-        self.unchanged: set[str] = set()
+        self.unchanged: set[str] = set()   # known articles no listing showed newer
+        self.too_old: set[str] = set()     # articles dated before --since
         self.resume = bool(resume)     # continue this crawl's frontier instead of starting over
         self.link_extractor = LinkExtractor(unique=True)   # hosts are checked by the profile
 
@@ -80,9 +81,7 @@ class NewsSpider(scrapy.Spider):
         if not resumed and state.is_scheduled(crawl_id, url):
             return None                       # found again by another route in this crawl
         if kind == "article" and state.is_unchanged(url, listed_date):
-            if url not in self.unchanged:
-                self.unchanged.add(url)
-                self.crawler.stats.inc_value("archiver/articles/unchanged")
+            self.unchanged.add(url)
             return None
         self.pages_scheduled += 1
         state.enqueue(crawl_id, url, kind, depth, listed_date)
@@ -121,7 +120,7 @@ class NewsSpider(scrapy.Spider):
             if not (self.profile.is_own(entry.url) and self.profile.is_article(entry.url)):
                 continue
             if self._too_old(entry.date):
-                self.crawler.stats.inc_value("archiver/articles/skipped/since")
+                self.too_old.add(entry.url)
                 continue
             request = self._page_request(entry.url, "article", 1, entry.date, archiver_via=via)
             if request:
@@ -185,15 +184,26 @@ class NewsSpider(scrapy.Spider):
             date_modified=article.date_modified, payload_digest=hashlib.sha1(source.body).hexdigest(),
             warc=article.warc, crawl_id=self.session.crawl_id, captured_at=article.captured_at)
         if self._too_old(article.date_published):
-            self.crawler.stats.inc_value("archiver/articles/skipped/since")
+            self.too_old.add(response.url)
         else:
             self.crawler.stats.inc_value("archiver/articles")
             yield article
         yield from self._follow_links(response)
 
+    def closed(self, reason: str) -> None:
+        """Unchanged = known articles no route of this crawl found newer (another may have)."""
+        state, crawl_id = self.session.state, self.session.crawl_id
+        unchanged = sum(1 for url in self.unchanged if not state.is_scheduled(crawl_id, url))
+        self.crawler.stats.set_value("archiver/articles/unchanged", unchanged)
+        self.crawler.stats.set_value("archiver/articles/skipped/since", len(self.too_old))
+
     def page_failed(self, failure) -> None:
+        """Count the page under its reason (archiver.failures) and go on; non-2xx arrive as HttpError."""
+        from archiver.failures import count_failure, failure_reason
         request = failure.request
-        reason = type(failure.value).__name__
-        self.crawler.stats.inc_value(f"archiver/failures/{reason}")
-        self.logger.warning("failed %s: %s", request.url, failure.getErrorMessage().splitlines()[0]
-                            if failure.getErrorMessage() else reason)
+        reason = failure_reason(failure, request)
+        if reason == "disk-full":
+            from archiver.failures import stop_on_disk_full
+            stop_on_disk_full(self.crawler, failure.value)    # counts it once; the crawl stops
+            return
+        count_failure(self.crawler, reason, request.url, failure.getErrorMessage())

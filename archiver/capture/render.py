@@ -21,11 +21,14 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_through
 from archiver.capture.browser import PageRecorder
+from archiver.capture.handler import DOWNLOAD_META_KEY
+from archiver.failures import REASON_META_KEY, PageRefused, failure_reason, stop_on_disk_full
 from archiver.recording import WarcLocation
 from archiver.session import ArchiveSession
 
@@ -87,6 +90,7 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
                        options: RenderOptions, url: str) -> Capture:
     """Run the behaviours, take the screenshot and DOM, and drain the recorder."""
     capture = Capture(url=url, page_id=recorder.page_id)
+    recorder.navigation_locked = True          # from here on the page may not navigate itself away
     try:
         async with asyncio.timeout(options.page_timeout):
             await dismiss_consent(page, options.consent_selector)
@@ -113,6 +117,8 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
     except TimeoutError:
         await recorder.drain(timeout=5)
         raise RenderTimeout(f"render of {url} exceeded {options.page_timeout:.0f}s") from None
+    if recorder.refusal is not None:
+        raise PageRefused(*recorder.refusal)
     capture.document = recorder.document
     capture.document_url = recorder.document_url
     capture.document_body = recorder.document_body
@@ -122,7 +128,7 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
     return capture
 
 
-def capture_of(response: Response) -> Capture | None:
+def capture_of(response: Response | Request) -> Capture | None:
     for method in response.meta.get("playwright_page_methods") or ():
         if isinstance(method.result, Capture):
             return method.result
@@ -145,7 +151,12 @@ class RenderMiddleware:
             max_scrolls=settings.getint("ARCHIVER_MAX_SCROLLS"),
             scroll_step_delay=settings.getfloat("ARCHIVER_SCROLL_STEP_DELAY"),
         )
-        self.navigation_timeout_ms = settings.getint("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT")
+        # the page timeout is a hard cap on everything, navigation included
+        self.navigation_timeout_ms = min(settings.getint("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT"),
+                                         int(self.options.page_timeout * 1000))
+        self.max_redirects = settings.getint("REDIRECT_MAX_TIMES")
+        self.crash_retries = settings.getint("ARCHIVER_BROWSER_CRASH_RETRIES")
+        self.max_body_size = settings.getint("DOWNLOAD_MAXSIZE") or PageRecorder.max_body_size
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RenderMiddleware":
@@ -161,10 +172,13 @@ class RenderMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None):
         spider = spider or self.crawler.spider
+        request.meta.pop(REASON_META_KEY, None)     # left over from an earlier attempt
+        request.meta.pop(DOWNLOAD_META_KEY, None)
         if not self.should_render(request, spider):
             return None
         session = ArchiveSession.of(self.crawler)
-        recorder = PageRecorder(writer=session.writer, page_id=str(uuid.uuid4()))
+        recorder = PageRecorder(writer=session.writer, page_id=str(uuid.uuid4()),
+                                max_body_size=self.max_body_size, max_redirects=self.max_redirects)
         profile = getattr(spider, "profile", None)
         options = self.options
         if profile is not None:
@@ -182,9 +196,32 @@ class RenderMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        if request.meta.get(DOWNLOAD_META_KEY):
+            raise PageRefused("download", f"{response.url} is a file download, archived without rendering")
+        capture = capture_of(request)     # response.meta is not tied to the request yet here
+        body = capture.document_body if capture is not None else None
+        if body and b"\x00" in body[:4096]:
+            raise PageRefused("not-html", f"{response.url} is served as a page but its body is binary")
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None):
+        callback = request.meta.get("playwright_page_init_callback")
+        recorder = getattr(callback, "__self__", None)
+        if isinstance(recorder, PageRecorder) and not request.meta.get(DOWNLOAD_META_KEY):
+            if recorder.write_error is not None:
+                request.meta[REASON_META_KEY] = "disk-full"
+            elif recorder.refusal is not None:
+                request.meta[REASON_META_KEY] = recorder.refusal[0]
+        if isinstance(exception, RenderTimeout):
+            request.meta.setdefault(REASON_META_KEY, "render-timeout")
+        reason = failure_reason(exception, request)
+        if reason == "disk-full":
+            stop_on_disk_full(self.crawler, exception)
         for key in _BROWSER_META:          # a retried request must pickle again
             request.meta.pop(key, None)
+        if reason == "browser-crashed":
+            # Chromium or the tab died: the page itself may be fine, try it again (bounded)
+            request.meta.pop(REASON_META_KEY, None)
+            return get_retry_request(request, spider=spider or self.crawler.spider, reason=reason,
+                                     max_retry_times=self.crash_retries)
         return None

@@ -36,6 +36,12 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--proxy", metavar="URL", help="http://, https:// or socks5:// proxy for all traffic")
     parser.add_argument("--ignore-tls-errors", action="store_true",
                         help="archive sites with invalid certificates (mirrors, institutional proxies)")
+    parser.add_argument("--block-private-addresses", action=argparse.BooleanOptionalAction, default=None,
+                        help="refuse hosts on loopback/private networks, in plain fetches and the browser "
+                             "(default: on for URLs and --config outlets, off for the bundled outlets)")
+    parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
+                        help="hard cap on one page: navigation, behaviours and screenshot (default 90); "
+                             "plain fetches get min(DOWNLOAD_TIMEOUT, this)")
 
 
 def options_from_args(args: argparse.Namespace) -> CrawlOptions:
@@ -52,6 +58,7 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         chromium=args.chromium, operator=args.operator, base_urls=base_urls, log_level=args.log_level,
         progress="quiet" if args.quiet else "auto", json_log=args.json_log, resume=args.resume,
         proxy=args.proxy, ignore_tls_errors=args.ignore_tls_errors,
+        block_private_addresses=args.block_private_addresses, page_timeout=args.page_timeout,
     )
 
 
