@@ -53,11 +53,12 @@ class _LiveTable:
         self.users = 0
 
     def _table(self) -> Table:
-        table = Table("crawl", "responses", "rendered", "articles", "WARC MB", "errors", "pages/s", "ETA")
+        table = Table("responses", "rendered", "articles", "WARC MB", "errors", "pages/s", "ETA")
+        table.add_column("crawl", no_wrap=True)
         for s in self.rows.values():
-            table.add_row(s.name, str(s.responses), str(s.rendered), str(s.articles),
+            table.add_row(str(s.responses), str(s.rendered), str(s.articles),
                           f"{s.warc_bytes / 1e6:.1f}", str(s.errors), f"{s.rate:.1f}",
-                          f"{s.eta_s:.0f}s" if s.eta_s is not None else "-")
+                          f"{s.eta_s:.0f}s" if s.eta_s is not None else "-", s.name)
         return table
 
     def update(self, snapshot: Snapshot) -> None:

@@ -17,6 +17,8 @@ from enum import IntEnum
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from archiver.research.index import write_crawl_index
+from archiver.research.pages import write_pages_jsonl
 from archiver.session import ArchiveSession
 
 
@@ -76,6 +78,8 @@ class CrawlReporter:
         stats = self.crawler.stats.get_stats()
         session = ArchiveSession.of(self.crawler)
         session.close()                       # the WARC files get their final names first
+        write_crawl_index(session.output_dir)   # index.cdxj, for pywb and WACZ readers
+        write_pages_jsonl(session.output_dir)   # pages.jsonl, the WACZ page list
         reason = stats.get("archiver/finish_reason", reason)
         counts = {
             "responses": stats.get("response_received_count", 0),

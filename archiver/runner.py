@@ -120,6 +120,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}",
         "LOG_LEVEL": "WARNING" if options.progress == "quiet" else options.log_level,
         "ARCHIVER_PROGRESS": options.progress,
+        "LOG_ENABLED": not options.json_log,       # --json-log installs its own root handler
         "FEEDS": {
             str(target.crawl_dir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},
             str(target.crawl_dir / "items.csv"): {"format": "csv", "encoding": "utf8"},

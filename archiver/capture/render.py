@@ -99,6 +99,9 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
                                  step_delay=options.scroll_step_delay)
             try:
                 await page.wait_for_load_state("networkidle", timeout=5_000)
+                # lazy images swapped in during the scroll must be painted before the screenshot
+                await page.wait_for_function(
+                    "() => [...document.images].every(i => i.complete)", timeout=5_000)
             except PlaywrightError:
                 pass
             now = datetime.now(timezone.utc)

@@ -164,22 +164,28 @@ def body_encoding(info: RecordInfo) -> str | None:
 
 @dataclass
 class Archive:
-    """The records of a set of WARCs, indexed by record id, with revisits resolved to their payload."""
+    """The records of a set of WARCs, indexed by record id, with revisits resolved to their payload.
+
+    ``records`` are those of the given paths; ``by_id`` also covers the earlier
+    WARCs their revisits point into (found by ``referenced_warcs``).
+    """
 
     records: list[RecordInfo]
+    referenced: list[RecordInfo] = field(default_factory=list)
     by_id: dict[str, RecordInfo] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.by_id = {r.record_id: r for r in self.records}
+        self.by_id = {r.record_id: r for r in [*self.referenced, *self.records]}
 
     @classmethod
     def load(cls, paths: Iterable[Path | WarcSource], *, follow_revisits: bool = True) -> "Archive":
         sources = [p for p in paths if isinstance(p, WarcSource)]
         sources += warc_files([p for p in paths if not isinstance(p, WarcSource)])
+        extra: list[WarcSource] = []
         if follow_revisits:
             from archiver.research.revisits import referenced_warcs
-            sources += referenced_warcs(sources)
-        return cls(list(iter_records(sources)))
+            extra = referenced_warcs(sources)
+        return cls(list(iter_records(sources)), list(iter_records(extra)))
 
     def payload_record(self, info: RecordInfo) -> RecordInfo:
         """The record holding *info*'s payload: itself, or the original a revisit refers to."""
