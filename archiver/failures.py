@@ -27,12 +27,14 @@ blocked-scheme             a URL that is not http(s) (file:, chrome:, ftp:...)
 blocked-private-address    the host resolves to a loopback/private address and
                            ARCHIVER_BLOCK_PRIVATE_ADDRESSES is on
 disk-full                  the WARC could not be written (the crawl stops: exit 3)
+warc-write                 another error writing the WARC (the log line names it)
 error                      anything else (the log line names the exception)
 =========================  ==========================================================
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from scrapy import Request
@@ -65,6 +67,7 @@ def status_reason(status: int) -> str:
 _MESSAGE_REASONS = (
     ("net::ERR_TOO_MANY_REDIRECTS", "too-many-redirects"),
     ("max redirections reached", "too-many-redirects"),
+    ("net::ERR_UNSAFE_REDIRECT", "blocked-scheme"),
     ("net::ERR_NAME_NOT_RESOLVED", "dns"),
     ("DNS lookup failed", "dns"),
     ("net::ERR_CERT", "tls"),
@@ -82,12 +85,14 @@ _MESSAGE_REASONS = (
     ("connection was closed", "connection-reset"),
     ("larger than download max size", "too-large"),
     ("larger than the download max size", "too-large"),
+    ("exceeded DOWNLOAD_MAXSIZE", "too-large"),
     ("page crashed", "browser-crashed"),
     ("Target crashed", "browser-crashed"),
     ("has been closed", "browser-crashed"),
     ("Browser closed", "browser-crashed"),
     ("Download is starting", "download"),
     ("Failed to download", "download"),
+    ("accept_downloads", "download"),
     ("net::ERR_ABORTED", "download"),
     ("Timeout", "timeout"),
     ("timed out", "timeout"),
@@ -107,6 +112,8 @@ def failure_reason(failure: Failure | BaseException, request: Request | None = N
         return "disk-full"
     if isinstance(exc, WarcWriteError):
         return "warc-write"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "disk-full"
     response = getattr(exc, "response", None)          # scrapy HttpError
     if response is not None and getattr(response, "status", 200) >= 400:
         return status_reason(response.status)
@@ -145,7 +152,6 @@ def stop_on_disk_full(crawler: Crawler, exc: BaseException) -> None:
     if engine is None:
         return
     if hasattr(engine, "close_spider_async"):
-        import asyncio
         from scrapy.utils.defer import deferred_from_coro
         deferred_from_coro(engine.close_spider_async(reason=DISK_FULL_FINISH_REASON))
     else:                                              # pragma: no cover - Scrapy < 2.14

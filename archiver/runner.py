@@ -139,12 +139,14 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         path = chromium_path(options.chromium)
         overrides["ARCHIVER_CHROMIUM"] = path
         overrides["PLAYWRIGHT_LAUNCH_OPTIONS"] = launch_options(path, options.proxy)
+        # The browser sends its own headers and cookies (what a reader's browser sends),
+        # under the crawl's User-Agent.
+        context = dict(settings.getdict("PLAYWRIGHT_CONTEXTS").get("default", {}))
+        context["user_agent"] = options.user_agent or settings.get("USER_AGENT")
+        context["ignore_https_errors"] = options.ignore_tls_errors
+        overrides["PLAYWRIGHT_CONTEXTS"] = {"default": context}
     else:
         overrides["DOWNLOAD_HANDLERS"] = {}     # no browser at all
-    if options.ignore_tls_errors:
-        contexts = settings.getdict("PLAYWRIGHT_CONTEXTS")
-        contexts["default"] = {**contexts.get("default", {}), "ignore_https_errors": True}
-        overrides["PLAYWRIGHT_CONTEXTS"] = contexts
     block = options.block_private_addresses
     overrides["ARCHIVER_BLOCK_PRIVATE_ADDRESSES"] = (
         ("url" in target.spider_kwargs or options.config is not None) if block is None else block)

@@ -8,6 +8,7 @@ so there is one writer per crawl process and one place that closes it.
 from __future__ import annotations
 
 import atexit
+import getpass
 import json
 import platform
 import socket
@@ -106,7 +107,7 @@ def warcinfo_fields(crawler: Crawler, crawl_id: str) -> dict[str, str]:
         "software": f"news-archiver/{__version__} (Scrapy, scrapy-playwright, warcio)",
         "browser": browser,
         "isPartOf": crawl_id,
-        "operator": settings.get("ARCHIVER_OPERATOR") or "",
+        "operator": settings.get("ARCHIVER_OPERATOR") or f"{getpass.getuser()}@{socket.gethostname()}",
         "hostname": socket.gethostname(),
         "python": platform.python_version(),
         "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",

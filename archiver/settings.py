@@ -98,6 +98,7 @@ DOWNLOAD_HANDLERS = {
     "https": "archiver.capture.handler.SharedPlaywrightHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None   # record what the browser really sends, cookies included
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000   # ms; capped by ARCHIVER_PAGE_TIMEOUT

@@ -44,6 +44,7 @@ class PageRecorder:
     writer: "WarcWriter"
     page_id: str
     max_body_size: int = 100 * 1024 * 1024
+    max_redirects: int = 10                   # REDIRECT_MAX_TIMES, for the page's own navigation
     document: WarcLocation | None = None      # the page's own HTML response record
     document_url: str | None = None
     document_body: bytes | None = None        # that HTML as the server sent it (decoded)
@@ -67,6 +68,7 @@ class PageRecorder:
         """scrapy-playwright's page-init callback: listen before navigation starts."""
         self._page = page
         _RECORDERS[page] = self
+        page.on("request", self._on_request)
         page.on("requestfinished", self._on_finished)
         page.on("requestfailed", self._on_failed)
         page.on("dialog", self._on_dialog)
@@ -130,8 +132,28 @@ class PageRecorder:
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
+    def _on_request(self, request: BrowserRequest) -> None:
+        """Chromium follows redirects without asking the route: check the page's own chain here."""
+        from archiver.capture.guard import redirect_refusal
+        if request.redirected_from is not None and self._is_main_navigation(request):
+            refusal = redirect_refusal(request, self.max_redirects)
+            if refusal:
+                self.refuse(*refusal)
+
     def _on_failed(self, request: BrowserRequest) -> None:
         self.failures.append(f"{request.url} {request.failure or ''}".strip())
+        if not self.navigation_locked and self._is_document(request):
+            # the page's own document broke off mid-body: Chromium may still fire `load`
+            from archiver.failures import failure_reason
+            if failure_reason(RuntimeError(request.failure or "failed")) == "connection-reset":
+                self.refuse("connection-reset", f"{request.url}: {request.failure}")
+
+    def _is_main_navigation(self, request: BrowserRequest) -> bool:
+        try:
+            return (request.is_navigation_request() and self._page is not None
+                    and request.frame == self._page.main_frame)
+        except PlaywrightError:
+            return False
 
     def _is_document(self, request: BrowserRequest) -> bool:
         try:

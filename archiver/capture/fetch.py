@@ -15,7 +15,8 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 
-from archiver.recording import Exchange
+from archiver.failures import failure_reason, stop_on_disk_full
+from archiver.recording import Exchange, WarcWriteError
 from archiver.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,12 @@ def exchange_from_scrapy(request: Request, response: Response) -> Exchange:
 
 
 class FetchRecorder:
-    """Scrapy extension: one response + request record pair per plain fetch."""
+    """Scrapy extension: one response + request record pair per plain fetch.
+
+    Scrapy only logs exceptions of signal handlers, so a failed write is handled
+    here: a full disk stops the crawl (``disk_full``, exit code 3), and so does a
+    full disk seen by the item pipelines (``item_error``).
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -68,7 +74,12 @@ class FetchRecorder:
         recorder = cls(crawler)
         crawler.signals.connect(recorder.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.item_error, signal=signals.item_error)
         return recorder
+
+    def item_error(self, item, response, spider, failure) -> None:
+        if failure_reason(failure) == "disk-full":
+            stop_on_disk_full(self.crawler, failure.value)
 
     def spider_opened(self, spider) -> None:
         ArchiveSession.of(self.crawler)      # open the WARC before the first response
@@ -77,6 +88,14 @@ class FetchRecorder:
         if "playwright" in response.flags:
             return                            # the browser recorder saw the real traffic
         session = ArchiveSession.of(self.crawler)
-        location = session.writer.write_exchange(exchange_from_scrapy(request, response))
+        try:
+            location = session.writer.write_exchange(exchange_from_scrapy(request, response))
+        except WarcWriteError as exc:
+            self.stats.inc_value("archiver/fetch/not_recorded")
+            if failure_reason(exc) == "disk-full":
+                stop_on_disk_full(self.crawler, exc)
+            else:
+                logger.error("could not record %s: %s", response.url, exc)
+            return
         request.meta[RECORD_META_KEY] = location
         self.stats.inc_value("archiver/fetch/recorded")

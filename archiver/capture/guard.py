@@ -107,7 +107,14 @@ class GuardMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
-        """Runs before RedirectMiddleware: a Location already in the chain is a loop."""
+        """Runs before RedirectMiddleware: a Location already in the chain is a loop.
+
+        A body cut short (DOWNLOAD_FAIL_ON_DATALOSS off) is archived with
+        WARC-Truncated by the FetchRecorder, and the page counted as connection-reset.
+        """
+        if "dataloss" in response.flags:
+            raise PageRefused("connection-reset", f"{response.url}: connection lost mid-body "
+                                                  f"({len(response.body)} bytes archived as truncated)")
         if response.status in _REDIRECTS and b"Location" in response.headers:
             target = urljoin(request.url, response.headers[b"Location"].decode("latin-1")).split("#")[0]
             chain = [*request.meta.get("redirect_urls", []), request.url]
@@ -138,6 +145,12 @@ class BrowserGuard:
     async def __call__(self, request: BrowserRequest) -> bool:
         if scheme_of(request.url) in LOCAL_SCHEMES:
             return False
+        recorder, main_navigation = self._page_of(request)
+        if main_navigation and recorder is not None and recorder.navigation_locked:
+            # the page is loaded and being captured: it may not replace itself
+            self.crawler.stats.inc_value("archiver/refused/self-navigation")
+            logger.info("page tried to navigate away to %s: refused", request.url[:200])
+            return True
         refusal = await self.policy.refusal(request.url)
         if refusal is None:
             refusal = self._redirect_refusal(request)
@@ -146,26 +159,36 @@ class BrowserGuard:
         reason, message = refusal
         self.crawler.stats.inc_value(f"archiver/refused/{reason}")
         logger.info("browser request refused [%s] %s: %s", reason, request.url[:200], message)
-        from archiver.capture.browser import PageRecorder
-        try:
-            recorder = PageRecorder.of(request.frame.page)
-            if recorder is not None and request.is_navigation_request() \
-                    and request.frame.parent_frame is None:
-                recorder.refuse(reason, f"{request.url[:200]}: {message}")
-        except PlaywrightError:
-            pass                               # service worker requests have no frame
+        if main_navigation and recorder is not None:
+            recorder.refuse(reason, f"{request.url[:200]}: {message}")
         return True
 
+    @staticmethod
+    def _page_of(request: BrowserRequest) -> tuple["PageRecorder | None", bool]:
+        """The recorder of the requesting page, and whether this is its own navigation."""
+        from archiver.capture.browser import PageRecorder
+        try:
+            frame = request.frame
+            return (PageRecorder.of(frame.page),
+                    request.is_navigation_request() and frame.parent_frame is None)
+        except PlaywrightError:
+            return None, False                 # service worker requests have no frame
+
     def _redirect_refusal(self, request: BrowserRequest) -> tuple[str, str] | None:
-        chain = []
-        previous = request.redirected_from
-        while previous is not None:
-            chain.append(previous.url)
-            previous = previous.redirected_from
-        if not chain:
-            return None
-        if request.url in chain:
-            return "redirect-loop", f"redirect loop after {len(chain)} hops"
-        if len(chain) > self.max_redirects:
-            return "too-many-redirects", f"more than REDIRECT_MAX_TIMES={self.max_redirects} redirects"
+        return redirect_refusal(request, self.max_redirects)
+
+
+def redirect_refusal(request: BrowserRequest, max_redirects: int) -> tuple[str, str] | None:
+    """(reason, message) when a browser request ends a redirect loop or too long a chain."""
+    chain = []
+    previous = request.redirected_from
+    while previous is not None:
+        chain.append(previous.url)
+        previous = previous.redirected_from
+    if not chain:
         return None
+    if request.url in chain:
+        return "redirect-loop", f"redirect loop after {len(chain)} hops"
+    if len(chain) > max_redirects:
+        return "too-many-redirects", f"more than REDIRECT_MAX_TIMES={max_redirects} redirects"
+    return None

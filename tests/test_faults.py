@@ -1,0 +1,152 @@
+"""Faults around the crawl: Chromium killed mid-crawl, a full disk, hostile file names."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urljoin
+
+import psutil
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.capture.render import url_key
+from archiver.items import Article
+from archiver.sample.server import load_articles
+from archiver.session import ArchiveSession
+from archiver.textexport import export_filename
+from tests.conftest import ARCHIVER, ROOT, run_archiver
+from tests.warc_helpers import by_uri, read_records
+
+OUTLET = "harbourgazette"
+
+
+def _chromium_children(pid: int) -> list[psutil.Process]:
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    found = []
+    for child in children:
+        try:
+            if "chrom" in (child.name() or "").lower():
+                found.append(child)
+        except (psutil.Error, OSError):
+            pass                        # exited meanwhile
+    return found
+
+
+def test_killed_browser_is_relaunched_and_crawl_completes(sample, tmp_path):
+    base = sample.urls[OUTLET]
+    proc = subprocess.Popen([*ARCHIVER, "crawl", OUTLET, "--out", str(tmp_path), f"--base-url={OUTLET}={base}",
+                             "--render", "always", "--no-screenshots", "--quiet"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        warcs = list(tmp_path.glob("*/warc/*.warc.gz*"))
+        chromium = _chromium_children(proc.pid)
+        # mid-crawl: the WARC has grown past the first pages and Chromium is busy
+        if chromium and warcs and sum(p.stat().st_size for p in warcs) > 200_000:
+            for child in chromium:
+                try:
+                    child.kill()
+                    killed += 1
+                except psutil.NoSuchProcess:
+                    pass
+            break
+        time.sleep(0.2)
+    stdout, stderr = proc.communicate(timeout=400)
+    assert killed, "the crawl ended before Chromium could be killed"
+    assert "Chromium disconnected" in stderr, stderr[-3000:]
+    assert proc.returncode == 0, stderr[-3000:]
+    crawl_dir = next(tmp_path.glob(f"{OUTLET}-*"))
+    responses = by_uri(read_records(sorted((crawl_dir / "warc").glob("*.warc.gz"))), "response", "revisit")
+    for article in load_articles(OUTLET, sample.data_dir):
+        url = urljoin(base, article["url"])
+        assert url in responses, f"{url} not archived after the browser was killed"
+    report = json.loads((crawl_dir / "crawl.json").read_text())
+    assert report["counts"]["rendered"] > 0
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mountpoint = tmp_path / "small"
+    mountpoint.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mountpoint)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+def test_disk_full_stops_cleanly(sample, small_disk):
+    base = sample.urls[OUTLET]
+    started = time.monotonic()
+    proc = run_archiver("crawl", OUTLET, "--out", small_disk, f"--base-url={OUTLET}={base}",
+                        "--render", "always", "--quiet", timeout=300)
+    assert time.monotonic() - started < 240
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    assert "disk full" in proc.stderr and "No space left on device" in proc.stderr, proc.stderr[-3000:]
+    crawl_dir = next(small_disk.glob(f"{OUTLET}-*"))
+    report = json.loads((crawl_dir / "crawl.json").read_text())
+    assert report["finish_reason"] == "disk_full"
+    assert report["exit_status"] == 3
+    assert report["failures"].get("disk-full") == 1
+    # every complete record reads back; repair (if needed) leaves verifiable files
+    repair = run_archiver("verify", "--repair", crawl_dir / "warc")
+    assert repair.returncode == 0, repair.stdout[-3000:]
+    records = 0
+    for path in sorted((crawl_dir / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                record.content_stream().read()
+                records += 1
+    assert records > 2
+    warcio = Path(ROOT / ".venv/bin/warcio")
+    check = subprocess.run([str(warcio), "check", *map(str, (crawl_dir / "warc").glob("*.warc.gz"))],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-2000:]
+
+
+@pytest.mark.parametrize("name", [
+    "../escape.txt", "../../etc/passwd", "/etc/passwd", "articles/../../x",
+    "a/" + "../" * 40 + "tmp/x",
+])
+def test_session_paths_cannot_escape(tmp_path, name):
+    session = ArchiveSession(crawl_id="c", output_dir=tmp_path / "crawl", writer=None, dedup=None, state=None)
+    with pytest.raises(ValueError, match="outside the crawl folder"):
+        session.path(*name.split("/")) if not name.startswith("/") else session.path(name)
+
+
+def test_session_refuses_symlink_escape(tmp_path):
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "link").symlink_to(tmp_path.parent)
+    session = ArchiveSession(crawl_id="c", output_dir=crawl, writer=None, dedup=None, state=None)
+    with pytest.raises(ValueError):
+        session.path("link", "x.txt")
+
+
+@pytest.mark.parametrize("url", [
+    "http://example.com/../../etc/passwd",
+    "http://example.com/" + "a" * 5000,
+    "http://example.com/CON/aux/nul?x=<>:\"|?*\\",
+    "http://example.com/%2e%2e/%2e%2e/etc/passwd",
+    "http://example.com/\u202eevil\u0000name",
+])
+def test_names_from_urls_and_titles_are_safe(tmp_path, url):
+    """Screenshot and text-export names come from hashes: short, plain and inside the folder."""
+    session = ArchiveSession(crawl_id="c", output_dir=tmp_path / "crawl", writer=None, dedup=None, state=None)
+    article = Article(url=url, title="../../" + "<>:|?*" * 50)
+    for name in (f"screenshots/{url_key(url)}.png", f"articles/{export_filename(article)}"):
+        folder, _, filename = name.partition("/")
+        assert len(filename) <= 24 and filename.replace(".", "").isalnum()
+        path = session.path(folder, filename)
+        path.write_text("x")
+        assert path.is_relative_to((tmp_path / "crawl").resolve())
