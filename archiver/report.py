@@ -10,9 +10,11 @@ holds the lock · 5 the error rate is over ARCHIVER_MAX_ERROR_RATE ·
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from enum import IntEnum
+from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -20,6 +22,9 @@ from scrapy.crawler import Crawler
 from archiver.research.index import write_crawl_index
 from archiver.research.pages import write_pages_jsonl
 from archiver.session import ArchiveSession
+
+
+logger = logging.getLogger(__name__)
 
 
 class ExitCode(IntEnum):
@@ -78,9 +83,10 @@ class CrawlReporter:
         stats = self.crawler.stats.get_stats()
         session = ArchiveSession.of(self.crawler)
         session.close()                       # the WARC files get their final names first
-        write_crawl_index(session.output_dir)   # index.cdxj, for pywb and WACZ readers
-        write_pages_jsonl(session.output_dir)   # pages.jsonl, the WACZ page list
         reason = stats.get("archiver/finish_reason", reason)
+        if session.writer.files and reason != "disk_full":
+            write_crawl_index(session.output_dir)   # index.cdxj, for pywb and WACZ readers
+            write_pages_jsonl(session.output_dir)   # pages.jsonl, the WACZ page list
         counts = {
             "responses": stats.get("response_received_count", 0),
             "pages": stats.get("archiver/pages", 0),
@@ -89,7 +95,6 @@ class CrawlReporter:
             "articles_skipped_since": stats.get("archiver/articles/skipped/since", 0),
             "rendered": stats.get("playwright/page_count", 0),
             "browser_requests": stats.get("playwright/request_count", 0),
-            "warc_records": session.writer.records_written if hasattr(session.writer, "records_written") else 0,
         }
         failures = {key.rsplit("/", 1)[-1]: value for key, value in stats.items()
                     if key.startswith("archiver/failures/")}
@@ -111,8 +116,25 @@ class CrawlReporter:
             finish_reason=reason, exit_status=int(status), counts=counts, failures=failures,
             files=files, warc_bytes=sum(p.stat().st_size for p in session.writer.files if p.exists()),
         )
-        session.path("crawl.json").write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+        _REPORTS[session.output_dir.resolve()] = asdict(report)
+        target = session.path("crawl.json")
+        partial = target.with_name("crawl.json.part")
+        try:
+            partial.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+            partial.replace(target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            logger.error("could not write %s: %s (the exit status still says why the crawl ended)",
+                         target, exc)
 
 
-def read_report(crawl_dir) -> dict:
+# Reports of crawls run in this process: the exit status survives a disk too full for crawl.json.
+_REPORTS: dict[Path, dict] = {}
+
+
+def read_report(crawl_dir: Path) -> dict:
+    crawl_dir = Path(crawl_dir)
+    report = _REPORTS.get(crawl_dir.resolve())
+    if report is not None:
+        return report
     return json.loads((crawl_dir / "crawl.json").read_text(encoding="utf-8"))

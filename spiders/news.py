@@ -106,8 +106,9 @@ class NewsSpider(scrapy.Spider):
                     yield request.replace(dont_filter=True)
             if pending:
                 return
-        for url in self.profile.start_urls:
-            request = self._page_request(self.profile.absolute(url), "page", 0)
+        for url in map(self.profile.absolute, self.profile.start_urls):
+            kind = "article" if self.profile.is_article(url) else "page"
+            request = self._page_request(url, kind, 0)
             if request:
                 yield request
         for url in self.profile.sitemaps:

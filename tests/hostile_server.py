@@ -47,7 +47,7 @@ TRAPS: dict[str, str | tuple[str, ...] | None] = {
     "/trap/reset": "connection-reset",
     "/trap/slowloris": "timeout",
     "/trap/never-loads": ("timeout", "render-timeout"),   # depends on whether `load` fires first
-    "/trap/huge-html": "timeout",          # 50 MB do not load within the tests' 15 s page timeout
+    "/trap/huge-html": ("timeout", "render-timeout"),   # 50 MB: navigation or behaviours time out
     "/trap/big-binary": "too-large",
     "/trap/infinite-scroll": None,
     "/trap/malformed": None,

@@ -143,3 +143,15 @@ def test_gzip_bomb_plain_fetch(hostile, tmp_path):
                 if rec.rec_type == "response" and rec.rec_headers.get_header("WARC-Target-URI") == url:
                     sizes.append(len(rec.raw_stream.read()))
     assert sizes and sizes[0] < 2_000_000          # stored as sent: compressed
+
+
+def test_rendered_pages_keep_the_bytes_and_charset_they_were_served_in(hostile, hostile_crawl):
+    """Chromium hands text bodies over as UTF-8; the archive must hold the served cp1251/Shift-JIS bytes."""
+    from tests.hostile_server import _article_html
+    _, _, crawl_dir = hostile_crawl
+    records = by_uri(read_records(sorted((crawl_dir / "warc").glob("*.warc.gz"))), "response")
+    for path, (title, text, charset) in ARTICLES.items():
+        served = _article_html(title, text, charset)
+        archived = [r for r in records[hostile.base + path] if r.headers.get("WARC-Page-ID")]
+        assert archived, f"{path} has no browser record"
+        assert archived[0].payload == served, f"{path}: archived bytes differ from the {charset} served"

@@ -22,6 +22,7 @@ from playwright.async_api import Request as BrowserRequest
 
 from w3lib.encoding import http_content_type_encoding
 
+from archiver.capture.charset import restore_served_bytes
 from archiver.recording import Exchange, WarcLocation, WarcWriteError
 
 if TYPE_CHECKING:
@@ -183,6 +184,9 @@ class PageRecorder:
                     body = await response.body()
                 except PlaywrightError:
                     truncated = "disconnect"          # evicted or aborted before we could read it
+            content_type = next((h["value"] for h in response_headers
+                                 if h["name"].lower() == "content-type"), "")
+            body = restore_served_bytes(body, content_type, request.resource_type)
             if len(body) > self.max_body_size:
                 body, truncated = body[: self.max_body_size], "length"
             server = None
@@ -218,8 +222,6 @@ class PageRecorder:
         self.exchanges += 1
         if self.document is None and self._is_document(request):
             self.document, self.document_url, self.document_body = location, request.url, body
-            content_type = next((v for k, v in exchange.response_headers
-                                 if k.lower() == "content-type"), "")
             self.document_encoding = http_content_type_encoding(content_type)
 
     async def drain(self, timeout: float = 15.0) -> None:
