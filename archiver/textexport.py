@@ -1,6 +1,6 @@
 """The seed text format: one article as a Markdown-like plain text file.
 
-Reproduces /work/shared/seed/000_31843a402d848c6c.txt byte for byte. The file
+Reproduces the seed export (tests/sample_data/seed_article.txt) byte for byte. The file
 is a list of blocks joined by one blank line ("\\n\\n"), with no trailing
 newline:
 

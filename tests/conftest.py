@@ -72,3 +72,22 @@ def sample_crawl(sample, tmp_path_factory) -> CrawlRun:
     run = crawl(root, sample, "themoscowtimes", "harbourgazette")
     assert run.returncode == 0, run.stderr[-4000:]
     return run
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount a small tmpfs (a disk that really fills up); call it with the size, e.g. tmpfs("3m")."""
+    mounted: list[Path] = []
+
+    def mount(size: str) -> Path:
+        mountpoint = tmp_path / f"tmpfs-{len(mounted)}"
+        mountpoint.mkdir()
+        result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mountpoint)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, f"the disk-full tests mount a tmpfs and need root: {result.stderr}"
+        mounted.append(mountpoint)
+        return mountpoint
+
+    yield mount
+    for mountpoint in mounted:
+        subprocess.run(["umount", "-l", str(mountpoint)], check=False)

@@ -32,6 +32,7 @@ from archiver.outlets import load_profiles  # noqa: E402
 
 MOSCOW_TIMES_SELECTORS = load_profiles()["themoscowtimes"].selectors
 
+
 CORPUS = Path(__file__).resolve().parent / "extraction_corpus"
 PROFILES = {"themoscowtimes": MOSCOW_TIMES_SELECTORS}
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|\w+", re.UNICODE)

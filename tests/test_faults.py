@@ -72,17 +72,8 @@ def test_killed_browser_is_relaunched_and_crawl_completes(sample, tmp_path):
 
 
 @pytest.fixture
-def small_disk(tmp_path):
-    mountpoint = tmp_path / "small"
-    mountpoint.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mountpoint)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
-    try:
-        yield mountpoint
-    finally:
-        subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+def small_disk(tmpfs):
+    return tmpfs("3m")
 
 
 def test_disk_full_stops_cleanly(sample, small_disk):

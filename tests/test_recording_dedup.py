@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.recording import DigestIndex, WarcWriter
 from archiver.recording.records import REVISIT_PROFILE
-from test_recording_writer import b32, exchange, records, warcio_check
+from tests.test_recording_writer import b32, exchange, records, warcio_check
 
 LOGO = b"\x89PNG\r\n\x1a\n" + os.urandom(20_000)
 
@@ -122,8 +122,7 @@ def test_index_is_shared_between_open_handles(tmp_path: Path) -> None:
 def test_pywb_replays_a_cross_crawl_revisit(tmp_path: Path) -> None:
     """The revisit in crawl 2 (other URL, other file) must replay with crawl 1's bytes."""
     tools = Path(__file__).resolve().parents[1] / ".venv-tools" / "bin"
-    if not (tools / "wayback").exists():
-        pytest.skip("pywb is not installed (make tools)")
+    assert (tools / "wayback").exists(), "pywb is not installed: run `make tools`"
     index = DigestIndex(tmp_path / "digests.sqlite3")
     w1, _ = crawl(tmp_path, "hour-1", index, [exchange(url="https://news.example/logo.png", body=LOGO,
                                                        response_headers=[("Content-Type", "image/png")])])  # fmt: skip

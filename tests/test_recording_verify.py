@@ -27,7 +27,7 @@ from archiver.recording.verify import (
     repair_file,
     verify_file,
 )
-from test_recording_writer import exchange, warcio_check
+from tests.test_recording_writer import exchange, warcio_check
 
 
 def cli(*argv: str) -> int:

@@ -394,16 +394,8 @@ def test_kill_9_leaves_every_returned_record_readable(tmp_path: Path, trial: int
 
 # --------------------------------------------------------------------------- disk full
 @pytest.fixture
-def tiny_tmpfs(tmp_path: Path):
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+def tiny_tmpfs(tmpfs) -> Path:
+    return tmpfs("1m")
 
 
 def test_disk_full_cuts_back_to_record_boundary(tiny_tmpfs: Path, tmp_path: Path) -> None:
