@@ -7,7 +7,13 @@ VENV := .venv
 TOOLS_VENV := .venv-tools
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup demo test bench chromium tools clean
+.PHONY: setup demo test bench chromium test-tools bench-tools tools clean
+
+# Install a Debian package when its command is missing: $(call need,COMMAND,PACKAGE)
+define need
+	@command -v $(1) >/dev/null 2>&1 || { echo "Installing Debian's $(2) package"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); }
+endef
 
 setup: $(VENV)/.installed chromium
 
@@ -18,10 +24,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 chromium:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-		echo "Installing Debian's chromium package"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	fi
+	$(call need,$(CHROMIUM),chromium)
+
+test-tools:                     # the live-progress test runs the CLI in a real terminal
+	$(call need,tmux,tmux)
+
+bench-tools:                    # the benchmark's web server and its wget baseline
+	$(call need,nginx,nginx-light)
+	$(call need,wget,wget)
 
 # pywb (GPL) and py-wacz pin old dependencies: they live in their own venv and
 # are called as subprocesses, so the core install stays small.
@@ -36,8 +46,13 @@ $(TOOLS_VENV)/.installed:
 demo: setup
 	$(VENV)/bin/archiver demo
 
-test: setup tools
+test: setup tools test-tools
 	$(VENV)/bin/pytest
+
+# The archiver against bare Scrapy, wget and scrapy-playwright (see bench/run.py);
+# options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--rounds 5 --json bench.json".
+bench: setup bench-tools
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS_VENV)

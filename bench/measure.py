@@ -74,6 +74,7 @@ class TreeSampler(threading.Thread):
                 self.on_sample(sample)
 
     def run(self) -> None:
+        self.sample()
         while not self.stopped.wait(SAMPLE_INTERVAL):
             self.sample()
 

@@ -61,7 +61,10 @@ def _server_block(site: Served) -> str:
 
 @dataclass
 class Nginx:
-    """An nginx instance whose config, pid and temp files all live in ``workdir``."""
+    """An nginx instance whose config, pid and temp files all live in ``workdir``.
+
+    Workers run as root: the temp dir is private (0700) to the benchmark's user.
+    """
     workdir: Path
     sites: list[Served] = field(default_factory=list)
     process: subprocess.Popen | None = None
@@ -73,7 +76,7 @@ class Nginx:
         servers = "\n".join(_server_block(site) for site in self.sites)
         return (
             f"load_module {ECHO_MODULE};\n"
-            f"daemon off; worker_processes 1; pid {self.workdir}/nginx.pid; error_log stderr error;\n"
+            f"user root; daemon off; worker_processes 1; pid {self.workdir}/nginx.pid; error_log stderr error;\n"
             "events { worker_connections 4096; }\n"
             f"http {{ access_log off; {temps} include /etc/nginx/mime.types; "
             "default_type application/octet-stream; sendfile on; tcp_nopush on; keepalive_requests 100000; "

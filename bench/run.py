@@ -1,0 +1,240 @@
+"""``make bench``: the archiver against bare Scrapy, wget and scrapy-playwright, on one machine, in one run.
+
+Crawlers run in interleaved rounds (A B C A B C ...) against the same
+synthetic site served by nginx, so slow drift of the machine's load hits all
+of them alike. Then: a repeated crawl (dedup), extraction time per article,
+and a long render crawl for memory growth. Prints one table and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rich.console import Console  # noqa: E402
+
+from bench import sitegen  # noqa: E402
+from bench.crawlers import ROOT, CrawlerSpec, crawlers, dom_records, warc_bytes  # noqa: E402
+from bench.measure import run_measured  # noqa: E402
+from bench.report import RunResult, Target, as_json, print_report, ratio, summarize  # noqa: E402
+from bench.server import Nginx, Served, check_latency  # noqa: E402
+from bench.soak import soak  # noqa: E402
+
+OUTLET = "benchgazette"
+STATIC, LATENT, RENDER, SHOT = "static 0 ms", "static {} ms", "render", "render +png"
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    site: Served
+    crawlers: tuple[str, ...]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--articles", type=int, default=600, help="articles of the static site")
+    p.add_argument("--render-articles", type=int, default=100, help="articles of the site rendered in Chromium")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--latency-ms", type=int, default=20, help="added per response in the latency tier")
+    p.add_argument("--soak-pages", type=int, default=2000, help="rendered pages of the memory soak (0 skips)")
+    p.add_argument("--quick", action="store_true", help="tiny sizes, one round, no soak: a smoke test")
+    p.add_argument("--json", type=Path, help="write every run and the summary here")
+    p.add_argument("--keep", action="store_true", help="keep the temp dir (sites, logs)")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.articles, args.render_articles, args.rounds, args.soak_pages = 30, 6, 1, 0
+    return args
+
+
+def profile_toml(path: Path) -> Path:
+    """The bench outlet: start at the front page, sitemap for articles, listings by pattern."""
+    path.write_text(
+        f"[{OUTLET}]\n"
+        'title = "Bench Gazette"\nbase_url = "http://127.0.0.1"\nlanguage = "en"\n'
+        'start_urls = ["/index.html"]\nsitemaps = ["/sitemap.xml"]\nfeeds = []\n'
+        "article_pattern = '^/\\d{4}/\\d{2}/\\d{2}/[a-z0-9-]+\\.html$'\n"
+        "listing_pattern = '^/(index\\.html|section/[a-z]+/(page-\\d+\\.html)?)$'\n"
+        "render_pattern = '.*'\n"
+    )
+    return path
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class Bench:
+    """Owns the temp dir, nginx and the crawler specs; runs and records crawls."""
+
+    def __init__(self, tmp: Path, nginx: Nginx, specs: dict[str, CrawlerSpec], console: Console):
+        self.tmp, self.nginx, self.specs, self.console = tmp, nginx, specs, console
+        self.results: list[RunResult] = []
+
+    def crawl(self, tier: str, site: Served, crawler: str, round_: int, workdir: Path | None = None,
+              keep: bool = False) -> RunResult:
+        spec = self.specs[crawler]
+        workdir = workdir or self.tmp / "runs" / f"{_slug(tier)}-{_slug(crawler)}-r{round_}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        url = site.base_url + sitegen.Site(site.root).start_path
+        load = os.getloadavg()[0]
+        before = self.nginx.requests_served()
+        measured = run_measured(spec.command(url, workdir), cwd=ROOT, env=spec.env,
+                                log=self.tmp / "logs" / f"{workdir.name}-{time.time_ns()}.log")
+        requests = self.nginx.requests_served() - before - 1
+        try:
+            pages = spec.pages(workdir)
+        except (OSError, ValueError, KeyError):
+            pages = 0
+        result = RunResult(tier, crawler, round_, measured.returncode, pages, measured.wall_s,
+                           measured.cpu_s, measured.peak_pss, requests, warc_bytes(workdir), load)
+        self.console.print(f"  r{round_} {tier:>12} | {crawler:<28} {pages:>5} pages "
+                           f"{result.pages_per_s:7.1f}/s {result.cpu_ms_per_page:6.1f} CPU ms/page "
+                           f"{result.peak_pss / 1e6:6.0f} MB  load {load:.1f}"
+                           + (f"  exit {measured.returncode}" if measured.returncode else ""), highlight=False)
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return result
+
+    def rounds(self, tiers: list[Tier], rounds: int) -> None:
+        for r in range(1, rounds + 1):
+            self.console.print(f"[bold]round {r}/{rounds}[/]")
+            for tier in tiers:
+                for crawler in tier.crawlers:
+                    self.results.append(self.crawl(tier.name, tier.site, crawler, r))
+
+    def repeat(self, site: Served) -> tuple[float | None, str]:
+        """WARC bytes of a second crawl into the same root over the first's, and what each fetched.
+
+        The second crawl may skip unchanged articles (crawl state) or refetch them
+        and write revisits (digest index); the request counts tell which happened.
+        """
+        workdir = self.tmp / "runs" / "repeat"
+        first = self.crawl("repeat", site, "archiver static", 1, workdir, keep=True)
+        second = self.crawl("repeat", site, "archiver static", 2, workdir, keep=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+        added = second.warc_bytes - first.warc_bytes          # the root holds both crawls
+        detail = (f"first {first.warc_bytes / 1e6:.1f} MB / {first.requests} requests, "
+                  f"repeat {added / 1e6:.2f} MB / {second.requests} requests")
+        return (added / first.warc_bytes if first.warc_bytes else None), detail
+
+
+def extraction_ms(site: sitegen.Site, sample: int = 200) -> float:
+    """Median wall time of extract_article on generated article HTML."""
+    from archiver.extraction import extract_article
+    times = []
+    for path in site.articles[:sample]:
+        html = sitegen.article_html(site.root, path)
+        t = time.perf_counter()
+        extract_article(html, f"http://127.0.0.1{path}", outlet=OUTLET)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(width=200)
+    started = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="news-bench-"))
+    (tmp / "logs").mkdir()
+    console.print(f"workdir {tmp}; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
+    sites = {
+        "static": sitegen.generate(tmp / "sites" / "static", args.articles),
+        "render": sitegen.generate(tmp / "sites" / "render", args.render_articles, seed=2),
+    }
+    if args.soak_pages:
+        sites["soak"] = sitegen.generate(tmp / "sites" / "soak", int(args.soak_pages * 1.1), seed=3)
+    served = {
+        "static": Served("static", sites["static"].root, tmp / "disc" / "static"),
+        "latent": Served("latent", sites["static"].root, tmp / "disc" / "latent", args.latency_ms),
+        "render": Served("render", sites["render"].root, tmp / "disc" / "render"),
+    }
+    if args.soak_pages:
+        served["soak"] = Served("soak", sites["soak"].root, tmp / "disc" / "soak")
+    specs = crawlers(profile_toml(tmp / "bench-outlet.toml"), OUTLET)
+    notes: list[str] = []
+    with Nginx(tmp / "nginx", list(served.values())) as nginx:
+        for name, s in served.items():
+            sitegen.write_discovery(sites["static" if name == "latent" else name], s.discovery, s.base_url)
+        for s in (served["static"], served["latent"]):
+            check = check_latency(s, sites["static"].articles[0])
+            notes.append(f"server {s.name} (+{s.delay_ms} ms): one GET {check.sequential_ms:.1f} ms median, "
+                         f"16 clients {check.parallel_per_s:.0f} req/s")
+        console.print("\n".join(notes), highlight=False)
+        latent = LATENT.format(args.latency_ms)
+        tiers = [
+            Tier(STATIC, served["static"], ("bare scrapy", "wget", "archiver static")),
+            Tier(latent, served["latent"], ("bare scrapy", "wget", "archiver static")),
+            Tier(RENDER, served["render"], ("bare scrapy-playwright", "archiver render")),
+            Tier(SHOT, served["render"], ("bare scrapy-playwright +png", "archiver render +png")),
+        ]
+        bench = Bench(tmp, nginx, specs, console)
+        bench.rounds(tiers, args.rounds)
+        repeat, repeat_detail = bench.repeat(served["static"])
+        extract = extraction_ms(sites["static"])
+        soak_result = None
+        if args.soak_pages:
+            console.print(f"[bold]memory soak: {args.soak_pages} rendered pages[/]")
+            workdir = tmp / "runs" / "soak"
+            workdir.mkdir(parents=True)
+            command = specs["archiver render"].command(served["soak"].base_url + "/index.html", workdir)
+            soak_result = soak(command + ["--max-pages", str(int(args.soak_pages * 1.05))], cwd=ROOT,
+                               log=tmp / "logs" / "soak.log", pages=args.soak_pages)
+            soak_result.rendered = max(soak_result.rendered, dom_records(workdir))
+            shutil.rmtree(workdir, ignore_errors=True)
+    summaries = summarize(bench.results, {n for n, s in specs.items() if s.baseline})
+    notes.append(f"repeated crawl of the unchanged site: {_pct(repeat)} of the first crawl's WARC bytes ({repeat_detail})")
+    notes.append(f"extraction: {extract:.2f} ms per article (median of {min(200, args.articles)})")
+    if soak_result:
+        points = ", ".join(f"{n}: {_mb(v)}" for n, v in soak_result.checkpoints.items())
+        notes.append(f"memory soak (archiver render, no screenshots; {soak_result.rendered} rendered, "
+                     f"{soak_result.measured.wall_s:.0f} s, peak {soak_result.measured.peak_pss / 1e6:.0f} MB): "
+                     f"whole-tree PSS at {points}")
+    loads = [r.load_avg for r in bench.results]
+    notes.append(f"1-min load average at run starts: median {statistics.median(loads):.1f}, "
+                 f"{min(loads):.1f}–{max(loads):.1f} (2 cores; other work shares the machine)")
+    targets = [
+        Target("static archiving vs bare scrapy, 0 ms", ratio(summaries, STATIC, "archiver static", "bare scrapy"), 0.9, True),
+        Target(f"static archiving vs wget, {args.latency_ms} ms", ratio(summaries, latent, "archiver static", "wget"), 5, True),
+        Target("render+capture vs bare scrapy-playwright",
+               ratio(summaries, RENDER, "archiver render", "bare scrapy-playwright"), 1.0, True, aim=1.3),
+        Target("render+capture+screenshot vs bare scrapy-playwright +png",
+               ratio(summaries, SHOT, "archiver render +png", "bare scrapy-playwright +png"), 1.0, True, aim=1.5),
+        Target(f"memory after {args.soak_pages or 'N'} rendered pages vs after 500",
+               soak_result.growth if soak_result else None, 1.1, False),
+        Target("repeated crawl WARC bytes vs first crawl", repeat, 0.10, False, unit=""),
+        Target("extraction per article, median", extract, 20, False, unit=" ms"),
+    ]
+    print_report(summaries, targets, notes, console)
+    elapsed = time.monotonic() - started
+    console.print(f"benchmark took {elapsed / 60:.1f} min")
+    if args.json:
+        extra = {"notes": notes, "elapsed_s": elapsed, "args": {k: str(v) for k, v in vars(args).items()},
+                 "soak": soak_result.checkpoints if soak_result else None}
+        args.json.write_text(json.dumps(as_json(bench.results, summaries, targets, extra), indent=2))
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def _mb(value: float | None) -> str:
+    return "n/a" if value is None else f"{value / 1e6:.0f} MB"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The memory soak: whole-tree PSS of one long render crawl, at 500, 1,000 and N pages.
+
+The crawl's own plain progress line ("progress NAME: R responses, P rendered,
+...", every 10 s when stderr is not a terminal) says how many pages were
+rendered; every PSS sample is tagged with the latest count read from the log.
+PSS "at N pages" is the median of the samples tagged with the first count
+>= N (one progress interval, about 50 samples), because a browser's memory
+swings from page to page.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.measure import Measured, Sample, run_measured
+
+PROGRESS = re.compile(r"progress \S+: (\d+) responses, (\d+) rendered")
+
+
+@dataclass
+class LogFollower:
+    """Reads the crawl log as it grows and keeps the latest rendered count."""
+    path: Path
+    offset: int = 0
+    rendered: int = 0
+    tagged: list[tuple[int, Sample]] = field(default_factory=list)
+
+    def __call__(self, sample: Sample) -> None:
+        try:
+            with open(self.path, "rb") as log:
+                log.seek(self.offset)
+                chunk = log.read()
+        except OSError:
+            chunk = b""
+        complete = chunk.rfind(b"\n") + 1
+        self.offset += complete
+        for match in PROGRESS.finditer(chunk[:complete].decode("utf-8", "replace")):
+            self.rendered = int(match.group(2))
+        self.tagged.append((self.rendered, sample))
+
+    def pss_at(self, pages: int) -> float | None:
+        """Median PSS (bytes) over the progress interval where the count first reached ``pages``."""
+        counts = sorted({count for count, _ in self.tagged if count >= pages})
+        if not counts:
+            return None
+        return statistics.median(s.pss for count, s in self.tagged if count == counts[0])
+
+
+@dataclass
+class SoakResult:
+    checkpoints: dict[int, float | None]     # pages -> PSS bytes
+    rendered: int
+    measured: Measured
+
+    @property
+    def growth(self) -> float | None:
+        """PSS at the last checkpoint over PSS at the first."""
+        first, last = (self.checkpoints[k] for k in (min(self.checkpoints), max(self.checkpoints)))
+        return last / first if first and last else None
+
+
+def soak(command: list[str], *, cwd: Path, log: Path, pages: int) -> SoakResult:
+    checkpoints = sorted({min(500, pages), min(1000, pages), pages})
+    follower = LogFollower(log)
+    measured = run_measured(command, cwd=cwd, log=log, on_sample=follower)
+    return SoakResult({n: follower.pss_at(n) for n in checkpoints}, follower.rendered, measured)
