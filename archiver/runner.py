@@ -15,7 +15,7 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from archiver.browser import chromium_path, launch_options
-from archiver.outlets import load_profiles
+from archiver.outlets import Politeness, load_profiles
 from archiver.lock import OutletLock
 from archiver.logs import install_json_logging
 from archiver.recording.verify import repair_file
@@ -53,6 +53,7 @@ class CrawlTarget:
     name: str                 # outlet name, or the host of a URL target
     spider_kwargs: dict
     crawl_dir: Path
+    politeness: Politeness = Politeness()
 
 
 def _slug(text: str) -> str:
@@ -84,7 +85,8 @@ def resolve_targets(options: CrawlOptions) -> list[CrawlTarget]:
             if interrupted is not None:
                 crawl_dir = interrupted
                 kwargs["resume"] = True
-        targets.append(CrawlTarget(name, kwargs, crawl_dir))
+        politeness = profiles[target].politeness if target in profiles else Politeness()
+        targets.append(CrawlTarget(name, kwargs, crawl_dir, politeness))
     return targets
 
 
@@ -128,9 +130,12 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
     }
     if options.user_agent:
         overrides["USER_AGENT"] = options.user_agent
+    overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = target.politeness.concurrency
+    overrides["DOWNLOAD_DELAY"] = target.politeness.delay
     if options.concurrency:
         overrides["CONCURRENT_REQUESTS"] = options.concurrency
         overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = options.concurrency
+        overrides["AUTOTHROTTLE_TARGET_CONCURRENCY"] = float(options.concurrency)
     if options.proxy:
         if not re.match(r"^(https?|socks5)://", options.proxy):
             raise ValueError(f"--proxy takes an http://, https:// or socks5:// URL, not {options.proxy}")

@@ -18,6 +18,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
 from archiver.discovery import Entry, parse_feed, parse_sitemap, robots_sitemaps
@@ -162,8 +163,32 @@ class NewsSpider(scrapy.Spider):
             if request:
                 yield request
 
+    def _requisites(self, response: Response) -> Iterator[scrapy.Request]:
+        """Images, stylesheets, scripts and icons of a page fetched without the browser.
+
+        A rendered page's requisites were recorded as the browser loaded them; a
+        plain fetch must ask for them itself, or the archive cannot replay it.
+        """
+        if not isinstance(response, TextResponse) or capture_of(response) is not None:
+            return
+        refs = response.css("img::attr(src), img::attr(data-src), link[rel~=stylesheet]::attr(href), "
+                            "script::attr(src), "
+                            "link[rel~=icon]::attr(href)").getall()
+        for ref in dict.fromkeys(refs):
+            url = response.urljoin(ref.strip())
+            if url.startswith(FETCHABLE_SCHEMES):
+                yield scrapy.Request(url, callback=self.parse_requisite,
+                                     meta={"archiver_kind": "requisite", "allow_offsite": True},
+                                     priority=-1)
+
+    def parse_requisite(self, response: Response) -> None:
+        """Recorded by the fetch recorder already; nothing to extract."""
+        self.crawler.stats.inc_value("archiver/requisites")
+        return None
+
     def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("archiver/pages")
+        yield from self._requisites(response)
         yield from self._follow_links(response)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -189,6 +214,7 @@ class NewsSpider(scrapy.Spider):
         else:
             self.crawler.stats.inc_value("archiver/articles")
             yield article
+        yield from self._requisites(response)
         yield from self._follow_links(response)
 
     def closed(self, reason: str) -> None:

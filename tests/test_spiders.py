@@ -94,8 +94,10 @@ def test_section_page_links_are_articles_and_sections(spider, saved):
     response = HtmlResponse(base + "/news", body=pages["section"], request=Request(base + "/news", meta={"archiver_depth": 0}))
     requests = _requests(spider.parse_page(response))
     kinds = {r.meta["archiver_kind"] for r in requests}
-    assert kinds == {"article", "page"}
-    assert all(spider.profile.is_own(r.url) for r in requests)
+    assert kinds == {"article", "page", "requisite"}      # not rendered: it asks for its own images and CSS
+    requisites = [r.url for r in requests if r.meta["archiver_kind"] == "requisite"]
+    assert any(".css" in u for u in requisites) and any(u.endswith(".jpg") for u in requisites)
+    assert all(spider.profile.is_own(r.url) for r in requests if r.meta["archiver_kind"] != "requisite")
     assert sum(r.meta["archiver_kind"] == "article" for r in requests) >= 6
 
 
@@ -103,6 +105,7 @@ def test_front_page_without_javascript_has_no_article_links(spider, saved):
     base, pages, _ = saved
     response = HtmlResponse(base + "/", body=pages["front"], request=Request(base + "/", meta={"archiver_depth": 0}))
     assert not [r for r in _requests(spider.parse_page(response)) if r.meta["archiver_kind"] == "article"]
+
 
 
 def test_article_callback_extracts_the_seed(spider, saved):

@@ -26,16 +26,15 @@ CONSENT_SELECTORS = (
 
 
 async def dismiss_consent(page: Page, extra_selector: str = "") -> bool:
-    """Click the first visible accept button; True if one was clicked."""
+    """Click the first visible accept button (one round trip for all selectors); True if clicked."""
     selectors = ([extra_selector] if extra_selector else []) + list(CONSENT_SELECTORS)
-    for selector in selectors:
-        try:
-            button = page.locator(selector).first
-            if await button.is_visible():
-                await button.click(timeout=3_000)
-                return True
-        except PlaywrightError:
-            continue
+    button = page.locator(f"{', '.join(selectors)} >> visible=true").first
+    try:
+        if await button.count():
+            await button.click(timeout=3_000)
+            return True
+    except PlaywrightError:
+        pass
     return False
 
 
@@ -61,7 +60,6 @@ async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float) -> 
     """Scroll down a screen at a time so lazy images and infinite lists load, then back up."""
     scrolls = 0
     last_height = -1
-    stalled = 0
     while scrolls < max_scrolls:
         try:
             position, height = await page.evaluate(
@@ -73,11 +71,10 @@ async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float) -> 
         scrolls += 1
         await asyncio.sleep(step_delay)
         if position >= height:
-            stalled = stalled + 1 if height == last_height else 0
-            if stalled >= 2:
-                break
+            if height == last_height:
+                break                   # at the bottom, and the last wait loaded nothing more
             try:
-                await page.wait_for_load_state("networkidle", timeout=2_000)
+                await page.wait_for_load_state("networkidle", timeout=1_500)
             except PlaywrightError:
                 pass
         last_height = height

@@ -142,9 +142,23 @@ class WarcRecord:
         return StatusAndHeaders("", fields, protocol=WARC_VERSION).to_bytes(encoding="utf-8")
 
 
+_COMPRESSED_MARKERS = (b"content-type: image/", b"content-type: video/", b"content-type: audio/",
+                       b"content-type: font/woff2", b"content-encoding: gzip", b"content-encoding: br")
+
+
+def payload_is_compressed(record: WarcRecord) -> bool:
+    """Images, media, woff2 and content-encoded bodies gain nothing from a slow gzip level."""
+    if (record.get("Content-Type") or "").startswith(("image/", "video/", "audio/")):
+        return True
+    head = record.http_block.lower()
+    return any(marker in head for marker in _COMPRESSED_MARKERS)
+
+
 def serialize_member(record: WarcRecord, level: int, spool_dir: Path | None = None) -> BinaryIO:
     """Compress *record* into one complete gzip member; returns the spool positioned at 0."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, dir=spool_dir)
+    if payload_is_compressed(record):
+        level = min(level, 1)
     try:
         zobj = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
         spool.write(zobj.compress(record.header_bytes()))
