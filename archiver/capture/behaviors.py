@@ -7,6 +7,7 @@ the browser busy forever.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 import logging
 
 from playwright.async_api import Error as PlaywrightError
@@ -38,7 +39,8 @@ async def dismiss_consent(page: Page, extra_selector: str = "") -> bool:
     return False
 
 
-async def click_load_more(page: Page, selector: str, max_clicks: int = 5) -> int:
+async def click_load_more(page: Page, selector: str, settle: Callable[[], Awaitable[object]],
+                          max_clicks: int = 5) -> int:
     """Press "load more" until it disappears or the budget runs out."""
     clicks = 0
     if not selector:
@@ -50,14 +52,19 @@ async def click_load_more(page: Page, selector: str, max_clicks: int = 5) -> int
                 break
             await button.click(timeout=3_000)
             clicks += 1
-            await page.wait_for_load_state("networkidle", timeout=5_000)
+            await settle()
         except PlaywrightError:
             break
     return clicks
 
 
-async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float) -> int:
-    """Scroll down a screen at a time so lazy images and infinite lists load, then back up."""
+async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float,
+                         settle: Callable[[], Awaitable[object]]) -> int:
+    """Scroll down a screen at a time so lazy images and infinite lists load, then back up.
+
+    `settle` waits for the network to go quiet; at the bottom, a page that grew
+    while it settled (infinite scroll) is scrolled on.
+    """
     scrolls = 0
     last_height = -1
     while scrolls < max_scrolls:
@@ -73,10 +80,7 @@ async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float) -> 
         if position >= height:
             if height == last_height:
                 break                   # at the bottom, and the last wait loaded nothing more
-            try:
-                await page.wait_for_load_state("networkidle", timeout=1_500)
-            except PlaywrightError:
-                pass
+            await settle()
         last_height = height
     try:
         await page.evaluate("() => window.scrollTo(0, 0)")

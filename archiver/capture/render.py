@@ -94,11 +94,11 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
     try:
         async with asyncio.timeout(options.page_timeout):
             await dismiss_consent(page, options.consent_selector)
-            await click_load_more(page, options.load_more_selector)
+            await click_load_more(page, options.load_more_selector, recorder.settle)
             await scroll_through(page, max_scrolls=options.max_scrolls,
-                                 step_delay=options.scroll_step_delay)
+                                 step_delay=options.scroll_step_delay, settle=recorder.settle)
+            await recorder.settle(timeout=5.0)
             try:
-                await page.wait_for_load_state("networkidle", timeout=5_000)
                 # lazy images swapped in during the scroll must be painted before the screenshot
                 await page.wait_for_function(
                     "() => [...document.images].every(i => i.complete)", timeout=5_000)
