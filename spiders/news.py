@@ -49,6 +49,7 @@ class NewsSpider(scrapy.Spider):
         self.profile: OutletProfile = profile.with_base_url(base_url) if base_url else profile
         self.allowed_domains = self.profile.allowed_domains
         self.pages_scheduled = 0
+        self.scheduled: set[str] = set()   # pages this process scheduled (the state holds all of the crawl)
         self.unchanged: set[str] = set()   # known articles no listing showed newer
         self.too_old: set[str] = set()     # articles dated before --since
         self.resume = bool(resume)     # continue this crawl's frontier instead of starting over
@@ -79,12 +80,13 @@ class NewsSpider(scrapy.Spider):
         if not url.startswith(FETCHABLE_SCHEMES) or not self._budget_left():
             return None
         state, crawl_id = self.session.state, self.session.crawl_id
-        if not resumed and state.is_scheduled(crawl_id, url):
+        if not resumed and (url in self.scheduled or (self.resume and state.is_scheduled(crawl_id, url))):
             return None                       # found again by another route in this crawl
         if kind == "article" and state.is_unchanged(url, listed_date):
             self.unchanged.add(url)
             return None
         self.pages_scheduled += 1
+        self.scheduled.add(url)
         state.enqueue(crawl_id, url, kind, depth, listed_date)
         meta["archiver_listed_date"] = listed_date
         callback = self.parse_article if kind == "article" else self.parse_page
@@ -220,7 +222,8 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         """Unchanged = known articles no route of this crawl found newer (another may have)."""
         state, crawl_id = self.session.state, self.session.crawl_id
-        unchanged = sum(1 for url in self.unchanged if not state.is_scheduled(crawl_id, url))
+        unchanged = sum(1 for url in self.unchanged
+                        if url not in self.scheduled and not (self.resume and state.is_scheduled(crawl_id, url)))
         self.crawler.stats.set_value("archiver/articles/unchanged", unchanged)
         self.crawler.stats.set_value("archiver/articles/skipped/since", len(self.too_old))
 
