@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 RECORDED_SCHEMES = ("http://", "https://")
 MAX_DIALOGS = 10                     # a page that keeps opening dialogs is left to the page timeout
 
-_RECORDERS: "weakref.WeakKeyDictionary[Page, PageRecorder]" = weakref.WeakKeyDictionary()
+# Both sides weak: a recorder holds its page, so a strong value would keep every page alive.
+_RECORDERS: "weakref.WeakKeyDictionary[Page, weakref.ref[PageRecorder]]" = weakref.WeakKeyDictionary()
 
 
 def _pairs(headers: list[dict[str, str]]) -> list[tuple[str, str]]:
@@ -66,12 +67,13 @@ class PageRecorder:
     @staticmethod
     def of(page: Page) -> "PageRecorder | None":
         """The recorder of a page (for the browser guard), if it has one."""
-        return _RECORDERS.get(page)
+        ref = _RECORDERS.get(page)
+        return ref() if ref is not None else None
 
     async def attach(self, page: Page, request=None) -> None:
         """scrapy-playwright's page-init callback: listen before navigation starts."""
         self._page = page
-        _RECORDERS[page] = self
+        _RECORDERS[page] = weakref.ref(self)
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_finished)
         page.on("requestfailed", self._on_failed)

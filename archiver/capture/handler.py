@@ -15,7 +15,10 @@ over long crawls:
   as a plain response, so it is archived with Scrapy's size caps instead of
   being buffered by the browser;
 * the PLAYWRIGHT_ABORT_REQUEST predicate may be a class, built with the crawler;
-* ARCHIVER_BROWSER_JS_HEAP_MB caps each tab's JavaScript heap.
+* ARCHIVER_BROWSER_JS_HEAP_MB caps each tab's JavaScript heap;
+* memory: Playwright's Python client (1.64) keeps a reply callback, with its
+  stack, for every ``__waitInfo__`` message, which the driver never answers;
+  one or two per page, kept forever. They are dropped as they are sent.
 """
 
 from __future__ import annotations
@@ -39,6 +42,27 @@ logger = logging.getLogger(__name__)
 _HANDLERS: "weakref.WeakKeyDictionary[Crawler, SharedPlaywrightHandler]" = weakref.WeakKeyDictionary()
 
 DOWNLOAD_META_KEY = "archiver_download"       # the page URL was a download, fetched plainly
+
+
+def forget_unanswered_wait_info(connection) -> None:
+    """Stop a Playwright connection from keeping callbacks for messages that get no reply.
+
+    The driver returns early for ``__waitInfo__`` (its own client keeps no
+    callback for it), but the Python client files one per wait in
+    ``_callbacks``; over a long crawl they add up to megabytes.
+    """
+    if getattr(connection, "_archiver_forgets_wait_info", False):
+        return
+    send = connection._send_message_to_server
+
+    def send_and_forget(object, method, params, timeout, no_reply=False):
+        callback = send(object, method, params, timeout, no_reply)
+        if method == "__waitInfo__":
+            connection._callbacks.pop(callback.id, None)
+        return callback
+
+    connection._send_message_to_server = send_and_forget
+    connection._archiver_forgets_wait_info = True
 
 
 class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
@@ -78,6 +102,10 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             return
         self._closed = True
         await super().close()
+
+    async def _maybe_launch_browser(self) -> None:
+        await super()._maybe_launch_browser()
+        forget_unanswered_wait_info(self.browser._impl_obj._connection)
 
     # --- downloads -------------------------------------------------------------
     async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
