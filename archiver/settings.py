@@ -41,6 +41,7 @@ ARCHIVER_DEPTH = 2                      # link hops from a start page
 ARCHIVER_SINCE = None                   # ISO date; older articles are skipped
 ARCHIVER_MAX_RETRY_AFTER = 60.0         # s; longest Retry-After honoured between requests to a site
 ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above this: exit 5
+ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
 
 # --- Scrapy -----------------------------------------------------------------
@@ -79,6 +80,7 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.capture.proxy.ProxyMiddleware": 700,
     "archiver.capture.backoff.BackoffMiddleware": 555,   # sees 429/503 before RetryMiddleware (550)
     "archiver.capture.render.RenderMiddleware": 560,
+    "archiver.capture.compressed.CompressedBodyMiddleware": 595,   # just before HttpCompression (590)
 }
 EXTENSIONS = {
     "archiver.capture.fetch.FetchRecorder": 0,

@@ -44,8 +44,8 @@ class Tier:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--articles", type=int, default=600, help="articles of the static site")
-    p.add_argument("--render-articles", type=int, default=100, help="articles of the site rendered in Chromium")
+    p.add_argument("--articles", type=int, default=300, help="articles of the static site")
+    p.add_argument("--render-articles", type=int, default=40, help="articles of the site rendered in Chromium")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--latency-ms", type=int, default=20, help="added per response in the latency tier")
     p.add_argument("--soak-pages", type=int, default=2000, help="rendered pages of the memory soak (0 skips)")

@@ -22,7 +22,7 @@ from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
 from archiver.discovery import Entry, parse_feed, parse_sitemap, robots_sitemaps
-from archiver.extraction import extract_article
+from archiver.extraction.workers import ExtractionWorkers, default_workers
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 
 FETCHABLE_SCHEMES = ("http", "https")
@@ -54,6 +54,15 @@ class NewsSpider(scrapy.Spider):
         self.too_old: set[str] = set()     # articles dated before --since
         self.resume = bool(resume)     # continue this crawl's frontier instead of starting over
         self.link_extractor = LinkExtractor(unique=True)   # hosts are checked by the profile
+        self._extraction: ExtractionWorkers | None = None
+
+    @property
+    def extraction(self) -> ExtractionWorkers:
+        """Extraction workers, started with the first article (settings are bound by then)."""
+        if self._extraction is None:
+            workers = self.settings.get("ARCHIVER_EXTRACTION_WORKERS")
+            self._extraction = ExtractionWorkers(default_workers() if workers is None else int(workers))
+        return self._extraction
 
     # --- limits --------------------------------------------------------------
     @property
@@ -193,10 +202,15 @@ class NewsSpider(scrapy.Spider):
         yield from self._requisites(response)
         yield from self._follow_links(response)
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        # links first: the crawl goes on fetching while the article is extracted
+        for request in self._requisites(response):
+            yield request
+        for request in self._follow_links(response):
+            yield request
         source = archived_source(response)
-        article = extract_article(source.body, source.url, outlet=self.profile.name,
-                                  selectors=self.profile.selectors, encoding=source.encoding)
+        article = await self.extraction.extract(source.body, source.url, outlet=self.profile.name,
+                                                selectors=self.profile.selectors, encoding=source.encoding)
         if source.record is not None:
             article.warc = {"filename": source.record.filename, "record_id": source.record.record_id,
                             "offset": source.record.offset}
@@ -216,11 +230,11 @@ class NewsSpider(scrapy.Spider):
         else:
             self.crawler.stats.inc_value("archiver/articles")
             yield article
-        yield from self._requisites(response)
-        yield from self._follow_links(response)
 
     def closed(self, reason: str) -> None:
         """Unchanged = known articles no route of this crawl found newer (another may have)."""
+        if self._extraction is not None:
+            self._extraction.close()
         state, crawl_id = self.session.state, self.session.crawl_id
         unchanged = sum(1 for url in self.unchanged
                         if url not in self.scheduled and not (self.resume and state.is_scheduled(crawl_id, url)))

@@ -6,6 +6,7 @@ callbacks as Scrapy responses, the way the engine would.
 
 from __future__ import annotations
 
+import asyncio
 import urllib.request
 
 import pytest
@@ -15,6 +16,7 @@ from scrapy.utils.test import get_crawler
 
 from archiver import settings as archiver_settings
 from archiver.discovery import parse_feed, parse_sitemap, robots_sitemaps
+from archiver.extraction.workers import ExtractionWorkers
 from archiver.items import Article
 from archiver.sample.server import load_articles
 from spiders.news import NewsSpider
@@ -108,11 +110,22 @@ def test_front_page_without_javascript_has_no_article_links(spider, saved):
 
 
 
-def test_article_callback_extracts_the_seed(spider, saved):
+async def _collect(results) -> list:
+    return [result async for result in results]
+
+
+@pytest.mark.parametrize("workers", [0, 1], ids=["inline", "worker-process"])
+def test_article_callback_extracts_the_seed(spider, saved, workers):
     base, pages, seed = saved
     url = base + seed["url"]
     response = HtmlResponse(url, body=pages["seed"], encoding="utf-8", request=Request(url, meta={"archiver_depth": 1}))
-    items = [r for r in spider.parse_article(response) if isinstance(r, Article)]
+    spider._extraction = ExtractionWorkers(workers)
+    try:
+        results = asyncio.run(_collect(spider.parse_article(response)))
+    finally:
+        spider._extraction.close()
+    items = [r for r in results if isinstance(r, Article)]
+    assert any(isinstance(r, Request) for r in results)      # its links and requisites are followed too
     assert len(items) == 1
     article = items[0]
     assert article.original_url == seed["original_url"]

@@ -16,6 +16,7 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
@@ -63,6 +64,7 @@ class PageRecorder:
     _last_activity: float = field(default_factory=time.monotonic)
     _page: Page | None = None
     _received: dict[str, int] = field(default_factory=dict)
+    _addresses: dict[str, str | None] = field(default_factory=dict)   # host -> IP, for this page
 
     @staticmethod
     def of(page: Page) -> "PageRecorder | None":
@@ -199,25 +201,15 @@ class PageRecorder:
             if response is None:
                 return
             captured_at = datetime.now(timezone.utc)
-            request_headers = await request.headers_array()
-            response_headers = await response.headers_array()
-            body = b""
-            truncated = None
-            if not 300 <= response.status < 400:
-                try:
-                    body = await response.body()
-                except PlaywrightError:
-                    truncated = "disconnect"          # evicted or aborted before we could read it
+            # four questions to the driver at once, not one after another
+            request_headers, response_headers, (body, truncated), server = await asyncio.gather(
+                request.headers_array(), response.headers_array(), self._body(response),
+                self._server_address(request.url, response))
             content_type = next((h["value"] for h in response_headers
                                  if h["name"].lower() == "content-type"), "")
             body = restore_served_bytes(body, content_type, request.resource_type)
             if len(body) > self.max_body_size:
                 body, truncated = body[: self.max_body_size], "length"
-            server = None
-            try:
-                server = await response.server_addr()
-            except PlaywrightError:
-                pass
             exchange = Exchange(
                 url=request.url,
                 method=request.method,
@@ -229,7 +221,7 @@ class PageRecorder:
                 body=body,
                 body_decoded=True,
                 captured_at=captured_at,
-                ip_address=server["ipAddress"] if server else None,
+                ip_address=server,
                 page_id=self.page_id,
                 resource_type=request.resource_type,
                 truncated=truncated,
@@ -247,6 +239,27 @@ class PageRecorder:
         if self.document is None and self._is_document(request):
             self.document, self.document_url, self.document_body = location, request.url, body
             self.document_encoding = http_content_type_encoding(content_type)
+
+    @staticmethod
+    async def _body(response) -> tuple[bytes, str | None]:
+        """The response body and WARC-Truncated reason; redirects carry no body."""
+        if 300 <= response.status < 400:
+            return b"", None
+        try:
+            return await response.body(), None
+        except PlaywrightError:
+            return b"", "disconnect"              # evicted or aborted before we could read it
+
+    async def _server_address(self, url: str, response) -> str | None:
+        """The server's IP (WARC-IP-Address), asked once per host and page."""
+        host = urlsplit(url).netloc
+        if host not in self._addresses:
+            try:
+                server = await response.server_addr()
+            except PlaywrightError:
+                server = None
+            self._addresses[host] = server["ipAddress"] if server else None
+        return self._addresses[host]
 
     async def drain(self, timeout: float = 15.0) -> None:
         """Wait for body reads still in flight (they would fail once the page closes).
