@@ -55,6 +55,7 @@ class ExtractionWorkers:
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool:
                 logger.warning("an extraction worker died; extracting in the crawl process from now on")
+                self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
         return extract_article(body, url, **options)
 
