@@ -20,6 +20,8 @@ connection-reset           the connection broke mid-response (partial bodies are
 too-large                  the body exceeds DOWNLOAD_MAXSIZE (after decompression)
 dns, tls, connection-refused  the host could not be resolved / TLS failed / refused
 browser-crashed            the tab or the whole Chromium died while rendering
+browser-unresponsive       Chromium stopped answering: no DevTools session, or the page
+                           outlived twice ARCHIVER_PAGE_TIMEOUT plus 30 s
 download                   the page URL served a file download; it is fetched and
                            archived as a plain response, not rendered
 not-html                   the page claims HTML but its body is binary (archived)

@@ -49,6 +49,7 @@ class CrawlReport:
     exit_status: int
     counts: dict[str, int] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
+    browser: dict[str, int] = field(default_factory=dict)    # Chromium faults survived
     files: dict[str, list[str]] = field(default_factory=dict)
     warc_bytes: int = 0
 
@@ -98,6 +99,13 @@ class CrawlReporter:
         }
         failures = {key.rsplit("/", 1)[-1]: value for key, value in stats.items()
                     if key.startswith("archiver/failures/")}
+        browser = {
+            "crashes": stats.get("archiver/browser/disconnected", 0),
+            "hangs": stats.get("archiver/browser/unresponsive", 0),
+            "recycles": stats.get("archiver/browser/recycled", 0),
+            "pages_retried": sum(stats.get(f"retry/reason_count/{reason}", 0)
+                                 for reason in ("browser-crashed", "browser-unresponsive")),
+        }
         files = {
             "warc": sorted(str(p.relative_to(session.output_dir)) for p in session.writer.files),
             "screenshots": sorted(str(p.relative_to(session.output_dir))
@@ -114,7 +122,7 @@ class CrawlReporter:
             started=started.isoformat() if started else None, finished=finished.isoformat(),
             duration_s=round((finished - started).total_seconds(), 3) if started else 0.0,
             finish_reason=reason, exit_status=int(status), counts=counts, failures=failures,
-            files=files, warc_bytes=sum(p.stat().st_size for p in session.writer.files if p.exists()),
+            browser=browser, files=files, warc_bytes=sum(p.stat().st_size for p in session.writer.files if p.exists()),
         )
         _REPORTS[session.output_dir.resolve()] = asdict(report)
         target = session.path("crawl.json")

@@ -38,37 +38,73 @@ def _chromium_children(pid: int) -> list[psutil.Process]:
     return found
 
 
-def test_killed_browser_is_relaunched_and_crawl_completes(sample, tmp_path):
+def _crawl_with_chromium_fault(sample, out: Path, fault, *extra: str):
+    """Crawl Harbour Gazette rendered; mid-crawl, apply `fault` to every Chromium process."""
     base = sample.urls[OUTLET]
-    proc = subprocess.Popen([*ARCHIVER, "crawl", OUTLET, "--out", str(tmp_path), f"--base-url={OUTLET}={base}",
-                             "--render", "always", "--no-screenshots", "--quiet"],
+    proc = subprocess.Popen([*ARCHIVER, "crawl", OUTLET, "--out", str(out), f"--base-url={OUTLET}={base}",
+                             "--render", "always", "--no-screenshots", "--quiet", *extra],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    killed = 0
+    hit: list[psutil.Process] = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        warcs = list(tmp_path.glob("*/warc/*.warc.gz*"))
+        try:
+            written = sum(p.stat().st_size for p in out.glob("*/warc/*.warc.gz*"))
+        except FileNotFoundError:            # a file was renamed meanwhile
+            continue
         chromium = _chromium_children(proc.pid)
         # mid-crawl: the WARC has grown past the first pages and Chromium is busy
-        if chromium and warcs and sum(p.stat().st_size for p in warcs) > 200_000:
+        if chromium and written > 200_000:
             for child in chromium:
                 try:
-                    child.kill()
-                    killed += 1
+                    fault(child)
+                    hit.append(child)
                 except psutil.NoSuchProcess:
                     pass
             break
         time.sleep(0.2)
-    stdout, stderr = proc.communicate(timeout=400)
-    assert killed, "the crawl ended before Chromium could be killed"
-    assert "Chromium disconnected" in stderr, stderr[-3000:]
-    assert proc.returncode == 0, stderr[-3000:]
-    crawl_dir = next(tmp_path.glob(f"{OUTLET}-*"))
+    try:
+        stdout, stderr = proc.communicate(timeout=400)
+    finally:
+        for child in hit:                    # a frozen browser must not outlive the test
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+    assert hit, "the crawl ended before the fault could be applied"
+    return proc.returncode, stderr, next(out.glob(f"{OUTLET}-*"))
+
+
+def _assert_every_article_archived(sample, crawl_dir: Path) -> None:
+    base = sample.urls[OUTLET]
     responses = by_uri(read_records(sorted((crawl_dir / "warc").glob("*.warc.gz"))), "response", "revisit")
     for article in load_articles(OUTLET, sample.data_dir):
         url = urljoin(base, article["url"])
-        assert url in responses, f"{url} not archived after the browser was killed"
+        assert url in responses, f"{url} not archived after the browser fault"
     report = json.loads((crawl_dir / "crawl.json").read_text())
     assert report["counts"]["rendered"] > 0
+
+
+def test_killed_browser_is_relaunched_and_crawl_completes(sample, tmp_path):
+    returncode, stderr, crawl_dir = _crawl_with_chromium_fault(sample, tmp_path, psutil.Process.kill)
+    assert "Chromium disconnected" in stderr, stderr[-3000:]
+    assert returncode == 0, stderr[-3000:]
+    _assert_every_article_archived(sample, crawl_dir)
+    browser = json.loads((crawl_dir / "crawl.json").read_text())["browser"]
+    assert browser["crashes"] == 1, browser
+
+
+def test_frozen_browser_is_replaced_and_crawl_completes(sample, tmp_path):
+    """SIGSTOP: Chromium stays connected but never answers; the page budget must catch it."""
+    started = time.monotonic()
+    returncode, stderr, crawl_dir = _crawl_with_chromium_fault(sample, tmp_path, psutil.Process.suspend,
+                                                               "--page-timeout", "5")
+    assert "Chromium stopped answering; killed it" in stderr, stderr[-3000:]
+    assert returncode == 0, stderr[-3000:]
+    # budget: 2 x 5 s + 30 s per hung page, pages hung together; then a fresh browser
+    assert time.monotonic() - started < 180
+    _assert_every_article_archived(sample, crawl_dir)
+    browser = json.loads((crawl_dir / "crawl.json").read_text())["browser"]
+    assert browser["hangs"] >= 1 and browser["pages_retried"] >= 1, browser
 
 
 @pytest.fixture

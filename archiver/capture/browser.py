@@ -25,6 +25,7 @@ from playwright.async_api import Request as BrowserRequest
 from w3lib.encoding import http_content_type_encoding
 
 from archiver.capture.charset import restore_served_bytes
+from archiver.capture.generations import answered_within
 from archiver.recording import Exchange, WarcLocation, WarcWriteError
 
 if TYPE_CHECKING:
@@ -112,8 +113,9 @@ class PageRecorder:
         crashing the tab is the quickest way to free what it already holds.
         """
         try:
-            cdp = await page.context.new_cdp_session(page)
-            await cdp.send("Network.enable")
+            async with answered_within("open a DevTools session"):
+                cdp = await page.context.new_cdp_session(page)
+                await cdp.send("Network.enable")
         except PlaywrightError:
             return
 

@@ -9,8 +9,15 @@ over long crawls:
   finish, closes Chromium, and scrapy-playwright launches a fresh one for the
   next page (Chromium's memory only ever grows);
 * crashes: a killed Chromium is relaunched lazily by scrapy-playwright
-  (PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER, which must stay on); the pages it
-  was rendering are retried by the RenderMiddleware;
+  (PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER, which must stay on); a Playwright
+  call on a page of a browser that just died may never be answered, so the
+  pages it was rendering are cancelled at once (``BrowserGenerations``), fail
+  as ``browser-crashed`` and are retried by the RenderMiddleware;
+* hangs: opening a page or a DevTools session must answer within seconds,
+  and every page has a hard budget from the moment it exists (navigation and
+  capture each get ARCHIVER_PAGE_TIMEOUT, plus a margin); past either, the
+  page is closed, the browser that stopped answering is killed (then handled
+  as a crash), and the page fails as ``browser-unresponsive`` (also retried);
 * downloads: a page URL that turns out to be a file download is fetched again
   as a plain response, so it is archived with Scrapy's size caps instead of
   being buffered by the browser;
@@ -27,6 +34,7 @@ import asyncio
 import logging
 import weakref
 
+import psutil
 from playwright.async_api import Page
 from scrapy import Request, Spider
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -35,13 +43,16 @@ from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from archiver.failures import failure_reason
+from archiver.capture.generations import BrowserGenerations, answered_within
+from archiver.failures import PageRefused, failure_reason
 
 logger = logging.getLogger(__name__)
 
 _HANDLERS: "weakref.WeakKeyDictionary[Crawler, SharedPlaywrightHandler]" = weakref.WeakKeyDictionary()
 
 DOWNLOAD_META_KEY = "archiver_download"       # the page URL was a download, fetched plainly
+HANG_MARGIN = 30.0                             # seconds past navigation + capture before a page is abandoned
+CLOSE_TIMEOUT = 5.0                            # closing a page of a dead browser can hang too
 
 
 def forget_unanswered_wait_info(connection) -> None:
@@ -77,13 +88,19 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         if self.recycle_after and not self.config.restart_disconnected_browser:
             raise ValueError("ARCHIVER_BROWSER_RECYCLE_PAGES needs PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER "
                              "= True (or set ARCHIVER_BROWSER_RECYCLE_PAGES = 0)")
-        self.idle_wait = settings.getfloat("ARCHIVER_PAGE_TIMEOUT") + 30
+        page_timeout = settings.getfloat("ARCHIVER_PAGE_TIMEOUT")
+        self.idle_wait = page_timeout + 30
+        self.hang_timeout = 2 * page_timeout + HANG_MARGIN
         heap_mb = settings.getint("ARCHIVER_BROWSER_JS_HEAP_MB")
         if heap_mb:
             args = list(self.config.launch_options.get("args", ()))
             args.append(f"--js-flags=--max-old-space-size={heap_mb}")
             self.config.launch_options = {**self.config.launch_options, "args": args}
         self._pages_since_launch = 0
+        self._generations = BrowserGenerations()
+        self._page_of_request: dict[int, Page] = {}
+        self._budgets: dict[asyncio.Task, asyncio.Timeout] = {}     # render -> its hard time budget
+        self._browser_process: psutil.Process | None = None
         self._open_pages: set[Page] = set()
         self._creating = 0
         self._idle = asyncio.Event()
@@ -104,13 +121,26 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         await super().close()
 
     async def _maybe_launch_browser(self) -> None:
+        before = getattr(self, "browser", None)
         await super()._maybe_launch_browser()
-        forget_unanswered_wait_info(self.browser._impl_obj._connection)
+        if self.browser is not before:
+            forget_unanswered_wait_info(self.browser._impl_obj._connection)
+            self._browser_process = self._newest_browser_process()
+
+    def _newest_browser_process(self) -> psutil.Process | None:
+        """The Chromium just launched: the driver's youngest child (the path scrapy-playwright's
+        memory extension uses to find the driver)."""
+        try:
+            manager = self.browser_provider.playwright_context_manager
+            driver = psutil.Process(manager._connection._transport._proc.pid)
+            return max(driver.children(), key=psutil.Process.create_time, default=None)
+        except (AttributeError, psutil.Error):
+            return None                          # a remote browser, or no driver process
 
     # --- downloads -------------------------------------------------------------
     async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
         try:
-            return await super()._download_request(request, spider)
+            return await self._render(request, spider)
         except Exception as exc:
             if failure_reason(exc) != "download":
                 raise
@@ -119,10 +149,124 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             request.meta[DOWNLOAD_META_KEY] = True
             return await HTTP11DownloadHandler.download_request(self, request)
 
+    # --- crashes and hangs -----------------------------------------------------
+    async def _render(self, request: Request, spider: Spider | None) -> Response:
+        """scrapy-playwright's download in a task of its own, bounded, with browser faults named."""
+        render = asyncio.ensure_future(super()._download_request(request, spider))
+        budget = self._budgets[render] = asyncio.timeout(None)     # starts once the page exists
+        try:
+            async with budget:
+                return await render
+        except (Exception, asyncio.CancelledError) as exc:
+            lost = self._generations.was_lost(render)
+            if isinstance(exc, asyncio.CancelledError) and not lost:
+                raise                                  # the crawl itself is stopping
+            await self._close_quietly(self._page_of_request.get(id(request)))
+            unanswered = isinstance(exc, PageRefused) and exc.reason == "browser-unresponsive"
+            if (budget.expired() or unanswered) and self._generations.on_current(render):
+                await self._replace_unresponsive_browser()
+            if budget.expired():
+                raise PageRefused("browser-unresponsive", f"Chromium did not finish {request.url} "
+                                                          f"within {self.hang_timeout:.0f}s") from None
+            if lost:
+                raise PageRefused("browser-crashed",
+                                  f"Chromium went away while rendering {request.url}") from None
+            raise
+        finally:
+            self._page_of_request.pop(id(request), None)
+            self._budgets.pop(render, None)
+            self._generations.forget(render)
+
+    def _start_budget(self) -> None:
+        budget = self._budgets.get(asyncio.current_task())
+        if budget is not None:
+            budget.reschedule(asyncio.get_running_loop().time() + self.hang_timeout)
+
+    async def _create_browser_context(self, name: str, context_kwargs: dict | None, spider=None):
+        """Contexts whose new_page() cannot hang: a frozen Chromium never answers it."""
+        wrapper = await super()._create_browser_context(name, context_kwargs, spider)
+        new_page = wrapper.context.new_page
+
+        async def new_page_answered(*args, **kwargs) -> Page:
+            async with answered_within("open a page"):
+                return await new_page(*args, **kwargs)
+
+        wrapper.context.new_page = new_page_answered
+        return wrapper
+
+    @staticmethod
+    async def _close_quietly(page: Page | None) -> None:
+        if page is None or page.is_closed():
+            return
+        try:
+            await asyncio.wait_for(page.close(), CLOSE_TIMEOUT)
+        except Exception as exc:                 # a dead browser: nothing left to free
+            logger.debug("closing an abandoned page: %r", exc)
+
+    async def _replace_unresponsive_browser(self) -> None:
+        """A frozen Chromium answers nothing, not even close(): kill it, like a crash."""
+        self.stats.inc_value("archiver/browser/unresponsive")
+        process = self._browser_process
+        try:
+            tree = [process, *process.children(recursive=True)] if process else []
+            for member in tree:
+                member.kill()
+        except psutil.Error:
+            tree = []
+        if tree:
+            logger.warning("Chromium stopped answering; killed it (pid %d), it will be relaunched "
+                           "for the next page", process.pid)
+            self._browser_process = None
+            await self._until_disconnected(getattr(self, "browser", None))
+        else:
+            await self._replace_browser("Chromium stopped answering; replacing it", logging.WARNING)
+
+    async def _until_disconnected(self, browser) -> None:
+        """Let the disconnect cleanup run first, so a retry cannot pick the dying browser."""
+        try:
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                while browser is not None and getattr(self, "browser", None) is browser:
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            logger.debug("no disconnect from the killed browser after %.0fs", CLOSE_TIMEOUT)
+
+    async def _replace_browser(self, why: str, level: int = logging.INFO) -> None:
+        """Close the current Chromium; scrapy-playwright launches a fresh one for the next page."""
+        browser = getattr(self, "browser", None)
+        if browser is None:
+            return
+        logger.log(level, why)
+        # do the disconnect cleanup here, so a late callback cannot touch the next browser
+        browser.remove_listener("disconnected", self._browser_disconnected_callback)
+        await self._browser_disconnected_callback()
+        try:
+            await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
+        except Exception as exc:                 # already gone, or wedged: nothing more to do
+            logger.debug("closing the old browser: %r", exc)
+
+    async def _browser_disconnected_callback(self) -> None:
+        live = getattr(self, "browser", None) is not None and self.browser.is_connected()
+        if not live and not self._closed:        # not our own replacement, nor shutdown
+            logger.warning("Chromium disconnected (crashed or killed); it will be relaunched "
+                           "for the next page")
+            self.stats.inc_value("archiver/browser/disconnected")
+        self._generations.lose_current()
+        try:
+            # closes the contexts, which a wedged browser never confirms
+            await asyncio.wait_for(super()._browser_disconnected_callback(), CLOSE_TIMEOUT)
+        except TimeoutError:
+            self.context_wrappers.clear()
+            if self.config.restart_disconnected_browser and hasattr(self, "browser"):
+                del self.browser
+        self._open_pages.clear()
+        self._pages_since_launch = 0
+        self._update_idle()
+
     # --- recycling -------------------------------------------------------------
     async def _create_page(self, request: Request, spider: Spider) -> Page:
         if self.recycle_after and self._pages_since_launch >= self.recycle_after:
             await self._recycle()
+        self._generations.bind(asyncio.current_task())
         self._creating += 1
         self._idle.clear()
         try:
@@ -131,6 +275,8 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             self._creating -= 1
             self._update_idle()
         self._pages_since_launch += 1
+        self._page_of_request[id(request)] = page
+        self._start_budget()
         self._open_pages.add(page)
         page.once("close", lambda *_: self._page_closed(page))
         return page
@@ -153,27 +299,8 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
                 await asyncio.wait_for(self._idle.wait(), self.idle_wait)
             except TimeoutError:
                 logger.warning("recycling Chromium with %d pages still open", len(self._open_pages))
-            browser = getattr(self, "browser", None)
-            if browser is not None:
-                logger.info("recycling Chromium after %d pages (ARCHIVER_BROWSER_RECYCLE_PAGES)",
-                            self._pages_since_launch)
-                # do the disconnect cleanup here, so a late callback cannot touch the next browser
-                browser.remove_listener("disconnected", self._browser_disconnected_callback)
-                await self._browser_disconnected_callback()
-                try:
-                    await browser.close()
-                except Exception as exc:         # already gone: nothing to free
-                    logger.debug("closing the old browser: %s", exc)
+            if getattr(self, "browser", None) is not None:
+                await self._replace_browser(f"recycling Chromium after {self._pages_since_launch} "
+                                            f"pages (ARCHIVER_BROWSER_RECYCLE_PAGES)")
                 self.stats.inc_value("archiver/browser/recycled")
             self._pages_since_launch = 0
-
-    async def _browser_disconnected_callback(self) -> None:
-        live = getattr(self, "browser", None) is not None and self.browser.is_connected()
-        if not live and not self._closed:        # not _recycle's own call, nor shutdown
-            logger.warning("Chromium disconnected (crashed or killed); it will be relaunched "
-                           "for the next page")
-            self.stats.inc_value("archiver/browser/disconnected")
-        await super()._browser_disconnected_callback()
-        self._open_pages.clear()
-        self._pages_since_launch = 0
-        self._update_idle()

@@ -222,8 +222,8 @@ class RenderMiddleware:
             stop_on_disk_full(self.crawler, exception)
         for key in _BROWSER_META:          # a retried request must pickle again
             request.meta.pop(key, None)
-        if reason == "browser-crashed":
-            # Chromium or the tab died: the page itself may be fine, try it again (bounded)
+        if reason in ("browser-crashed", "browser-unresponsive"):
+            # Chromium or the tab died or hung: the page itself may be fine, try it again (bounded)
             request.meta.pop(REASON_META_KEY, None)
             return get_retry_request(request, spider=spider or self.crawler.spider, reason=reason,
                                      max_retry_times=self.crash_retries)
