@@ -2,7 +2,7 @@
 
 ``/usr/bin/time -v`` sees only the largest process; a browser crawl is Python
 plus a node driver plus a dozen Chromium processes. A sampler thread walks the
-tree every 0.2 s and sums PSS (shared pages split fairly, so nothing is
+tree every 0.2 s (by default) and sums PSS (shared pages split fairly, so nothing is
 counted twice). CPU comes from ``wait4``: the child's rusage includes every
 descendant it reaped, recursively; CPU last seen per pid covers any orphan
 that was reaped elsewhere, and the larger of the two is kept.
@@ -41,8 +41,10 @@ class Measured:
 
 
 class TreeSampler(threading.Thread):
-    def __init__(self, pid: int, on_sample: Callable[[Sample], None] | None = None):
+    def __init__(self, pid: int, on_sample: Callable[[Sample], None] | None = None,
+                 interval: float = SAMPLE_INTERVAL):
         super().__init__(daemon=True)
+        self.interval = interval
         self.root = psutil.Process(pid)
         self.on_sample = on_sample
         self.samples: list[Sample] = []
@@ -75,18 +77,19 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         self.sample()
-        while not self.stopped.wait(SAMPLE_INTERVAL):
+        while not self.stopped.wait(self.interval):
             self.sample()
 
 
 def run_measured(cmd: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None = None,
-                 on_sample: Callable[[Sample], None] | None = None, timeout: float = 3600) -> Measured:
+                 on_sample: Callable[[Sample], None] | None = None, timeout: float = 3600,
+                 interval: float = SAMPLE_INTERVAL) -> Measured:
     """Run ``cmd`` to completion (output to ``log``) and measure its whole process tree."""
     with open(log, "wb") as out:
         start = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                                 env={**os.environ, **(env or {})})
-        sampler = TreeSampler(proc.pid, on_sample)
+        sampler = TreeSampler(proc.pid, on_sample, interval)
         sampler.start()
         timer = threading.Timer(timeout, proc.kill)
         timer.start()

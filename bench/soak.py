@@ -4,8 +4,9 @@ The crawl's own plain progress line ("progress NAME: R responses, P rendered,
 ...", every 10 s when stderr is not a terminal) says how many pages were
 rendered; every PSS sample is tagged with the latest count read from the log.
 PSS "at N pages" is the median of the samples tagged with the first count
->= N (one progress interval, about 50 samples), because a browser's memory
-swings from page to page.
+>= N (one progress interval, about 10 samples), because a browser's memory
+swings from page to page. Sampling PSS costs CPU (it walks every mapping of
+every process), so the long soak samples once a second, not five times.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from bench.measure import Measured, Sample, run_measured
 
+SOAK_SAMPLE_INTERVAL = 1.0
 PROGRESS = re.compile(r"progress \S+: (\d+) responses, (\d+) rendered")
 
 
@@ -65,5 +67,5 @@ class SoakResult:
 def soak(command: list[str], *, cwd: Path, log: Path, pages: int) -> SoakResult:
     checkpoints = sorted({min(500, pages), min(1000, pages), pages})
     follower = LogFollower(log)
-    measured = run_measured(command, cwd=cwd, log=log, on_sample=follower)
+    measured = run_measured(command, cwd=cwd, log=log, on_sample=follower, interval=SOAK_SAMPLE_INTERVAL)
     return SoakResult({n: follower.pss_at(n) for n in checkpoints}, follower.rendered, measured)
