@@ -107,6 +107,27 @@ def test_frozen_browser_is_replaced_and_crawl_completes(sample, tmp_path):
     assert browser["hangs"] >= 1 and browser["pages_retried"] >= 1, browser
 
 
+def test_browser_is_recycled_without_losing_pages(sample, tmp_path):
+    """ARCHIVER_BROWSER_RECYCLE_PAGES: Chromium is closed and relaunched between pages, never under one."""
+    base = sample.urls[OUTLET]
+    proc = run_archiver("crawl", OUTLET, "--out", tmp_path, f"--base-url={OUTLET}={base}", "--render", "always",
+                        "--no-screenshots", "--quiet", "--set", "ARCHIVER_BROWSER_RECYCLE_PAGES=6", timeout=400)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    crawl_dir = next(tmp_path.glob(f"{OUTLET}-*"))
+    report = json.loads((crawl_dir / "crawl.json").read_text())
+    assert report["counts"]["rendered"] >= 18
+    assert report["browser"]["recycles"] >= report["counts"]["rendered"] // 6 - 1, report["browser"]
+    assert report["browser"]["crashes"] == 0 and report["browser"]["pages_retried"] == 0, report["browser"]
+    assert not report["failures"], report["failures"]
+    _assert_every_article_archived(sample, crawl_dir)
+
+
+def test_set_rejects_a_malformed_setting(tmp_path):
+    proc = run_archiver("crawl", OUTLET, "--out", tmp_path, "--set", "recycle=5")
+    assert proc.returncode != 0
+    assert "--set takes NAME=VALUE" in proc.stderr
+
+
 @pytest.fixture
 def small_disk(tmpfs):
     return tmpfs("3m")

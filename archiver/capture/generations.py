@@ -46,6 +46,10 @@ class BrowserGenerations:
     def on_current(self, render: asyncio.Task) -> bool:
         return self._bound.get(render) == self.current
 
+    def retire_current(self) -> None:
+        """The current browser is closed on purpose (recycling) once its pages are done."""
+        self.current += 1
+
     def lose_current(self) -> int:
         """The current browser is gone: cancel its renders; the next launch is a new generation."""
         lost = {render for render, generation in self._bound.items() if generation == self.current}

@@ -219,7 +219,7 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             self._browser_process = None
             await self._until_disconnected(getattr(self, "browser", None))
         else:
-            await self._replace_browser("Chromium stopped answering; replacing it", logging.WARNING)
+            await self._replace_browser("Chromium stopped answering; replacing it", logging.WARNING, lost=True)
 
     async def _until_disconnected(self, browser) -> None:
         """Let the disconnect cleanup run first, so a retry cannot pick the dying browser."""
@@ -230,15 +230,19 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         except TimeoutError:
             logger.debug("no disconnect from the killed browser after %.0fs", CLOSE_TIMEOUT)
 
-    async def _replace_browser(self, why: str, level: int = logging.INFO) -> None:
-        """Close the current Chromium; scrapy-playwright launches a fresh one for the next page."""
+    async def _replace_browser(self, why: str, level: int = logging.INFO, lost: bool = False) -> None:
+        """Close the current Chromium; scrapy-playwright launches a fresh one for the next page.
+
+        `lost`: renders still on it cannot finish and are retried (not so when recycling,
+        which waits until its pages are done).
+        """
         browser = getattr(self, "browser", None)
         if browser is None:
             return
         logger.log(level, why)
         # do the disconnect cleanup here, so a late callback cannot touch the next browser
         browser.remove_listener("disconnected", self._browser_disconnected_callback)
-        await self._browser_disconnected_callback()
+        await self._forget_browser(lost)
         try:
             await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
         except Exception as exc:                 # already gone, or wedged: nothing more to do
@@ -250,7 +254,13 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             logger.warning("Chromium disconnected (crashed or killed); it will be relaunched "
                            "for the next page")
             self.stats.inc_value("archiver/browser/disconnected")
-        self._generations.lose_current()
+        await self._forget_browser(lost=True)
+
+    async def _forget_browser(self, lost: bool) -> None:
+        if lost:
+            self._generations.lose_current()
+        else:
+            self._generations.retire_current()
         try:
             # closes the contexts, which a wedged browser never confirms
             await asyncio.wait_for(super()._browser_disconnected_callback(), CLOSE_TIMEOUT)

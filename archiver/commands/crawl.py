@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -39,9 +40,26 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--block-private-addresses", action=argparse.BooleanOptionalAction, default=None,
                         help="refuse hosts on loopback/private networks, in plain fetches and the browser "
                              "(default: on for URLs and --config outlets, off for the bundled outlets)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
+                        help="override a setting, e.g. ARCHIVER_BROWSER_RECYCLE_PAGES=200 (see the README's "
+                             "Limits); repeatable")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help="hard cap on one page: navigation, behaviours and screenshot (default 90); "
                              "plain fetches get min(DOWNLOAD_TIMEOUT, this)")
+
+
+SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def parse_settings(items: list[str]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs; Scrapy's getint/getbool/getdict parse the values when read."""
+    settings = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not SETTING_NAME.match(name):
+            raise SystemExit(f"error: --set takes NAME=VALUE with an upper-case setting name, not {item!r}")
+        settings[name] = value
+    return settings
 
 
 def options_from_args(args: argparse.Namespace) -> CrawlOptions:
@@ -59,6 +77,7 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         progress="quiet" if args.quiet else "auto", json_log=args.json_log, resume=args.resume,
         proxy=args.proxy, ignore_tls_errors=args.ignore_tls_errors,
         block_private_addresses=args.block_private_addresses, page_timeout=args.page_timeout,
+        extra_settings=parse_settings(args.settings),
     )
 
 
