@@ -50,14 +50,13 @@ class BrowserGenerations:
         """The current browser is closed on purpose (recycling) once its pages are done."""
         self.current += 1
 
-    def lose_current(self) -> int:
+    def lose_current(self) -> None:
         """The current browser is gone: cancel its renders; the next launch is a new generation."""
         lost = {render for render, generation in self._bound.items() if generation == self.current}
         self.current += 1
         self._lost |= lost
         for render in lost:
             render.cancel()                # a no-op for renders that already ended
-        return len(lost)
 
     def was_lost(self, render: asyncio.Task) -> bool:
         return render in self._lost

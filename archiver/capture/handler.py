@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from dataclasses import dataclass
 
 import psutil
 from playwright.async_api import Page
@@ -76,6 +77,13 @@ def forget_unanswered_wait_info(connection) -> None:
     connection._archiver_forgets_wait_info = True
 
 
+@dataclass
+class RenderInFlight:
+    """One render's hard time budget and, once it has one, its page."""
+    budget: asyncio.Timeout
+    page: Page | None = None
+
+
 class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
     _closed = False
 
@@ -98,8 +106,7 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             self.config.launch_options = {**self.config.launch_options, "args": args}
         self._pages_since_launch = 0
         self._generations = BrowserGenerations()
-        self._page_of_request: dict[int, Page] = {}
-        self._budgets: dict[asyncio.Task, asyncio.Timeout] = {}     # render -> its hard time budget
+        self._renders: dict[asyncio.Task, RenderInFlight] = {}
         self._browser_process: psutil.Process | None = None
         self._open_pages: set[Page] = set()
         self._creating = 0
@@ -153,7 +160,8 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
     async def _render(self, request: Request, spider: Spider | None) -> Response:
         """scrapy-playwright's download in a task of its own, bounded, with browser faults named."""
         render = asyncio.ensure_future(super()._download_request(request, spider))
-        budget = self._budgets[render] = asyncio.timeout(None)     # starts once the page exists
+        in_flight = self._renders[render] = RenderInFlight(asyncio.timeout(None))
+        budget = in_flight.budget
         try:
             async with budget:
                 return await render
@@ -161,7 +169,7 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             lost = self._generations.was_lost(render)
             if isinstance(exc, asyncio.CancelledError) and not lost:
                 raise                                  # the crawl itself is stopping
-            await self._close_quietly(self._page_of_request.get(id(request)))
+            await self._close_quietly(in_flight.page)
             unanswered = isinstance(exc, PageRefused) and exc.reason == "browser-unresponsive"
             if (budget.expired() or unanswered) and self._generations.on_current(render):
                 await self._replace_unresponsive_browser()
@@ -173,14 +181,8 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
                                   f"Chromium went away while rendering {request.url}") from None
             raise
         finally:
-            self._page_of_request.pop(id(request), None)
-            self._budgets.pop(render, None)
+            self._renders.pop(render, None)
             self._generations.forget(render)
-
-    def _start_budget(self) -> None:
-        budget = self._budgets.get(asyncio.current_task())
-        if budget is not None:
-            budget.reschedule(asyncio.get_running_loop().time() + self.hang_timeout)
 
     async def _create_browser_context(self, name: str, context_kwargs: dict | None, spider=None):
         """Contexts whose new_page() cannot hang: a frozen Chromium never answers it."""
@@ -285,8 +287,10 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             self._creating -= 1
             self._update_idle()
         self._pages_since_launch += 1
-        self._page_of_request[id(request)] = page
-        self._start_budget()
+        in_flight = self._renders.get(asyncio.current_task())
+        if in_flight is not None:                # the budget starts once the page exists
+            in_flight.page = page
+            in_flight.budget.reschedule(asyncio.get_running_loop().time() + self.hang_timeout)
         self._open_pages.add(page)
         page.once("close", lambda *_: self._page_closed(page))
         return page
