@@ -111,7 +111,7 @@ class ProgressDisplay:
         return Snapshot(
             name=self.crawler.spider.name if self.crawler.spider else "crawl",
             responses=stats.get("response_received_count", 0),
-            rendered=stats.get("playwright/page_count", 0),
+            rendered=stats.get("archiver/browser/renders", 0),
             articles=stats.get("archiver/articles", 0),
             warc_bytes=getattr(session.writer, "bytes_written", 0),
             errors=sum(v for k, v in stats.items() if k.startswith("archiver/failures/")),

@@ -94,7 +94,7 @@ class CrawlReporter:
             "articles": stats.get("archiver/articles", 0),
             "articles_unchanged": stats.get("archiver/articles/unchanged", 0),
             "articles_skipped_since": stats.get("archiver/articles/skipped/since", 0),
-            "rendered": stats.get("playwright/page_count", 0),
+            "rendered": stats.get("archiver/browser/renders", 0),
             "browser_requests": stats.get("playwright/request_count", 0),
         }
         failures = {key.rsplit("/", 1)[-1]: value for key, value in stats.items()
@@ -103,6 +103,7 @@ class CrawlReporter:
             "crashes": stats.get("archiver/browser/disconnected", 0),
             "hangs": stats.get("archiver/browser/unresponsive", 0),
             "recycles": stats.get("archiver/browser/recycled", 0),
+            "tabs_opened": stats.get("playwright/page_count", 0),
             "pages_retried": sum(stats.get(f"retry/reason_count/{reason}", 0)
                                  for reason in ("browser-crashed", "browser-unresponsive")),
         }

@@ -30,6 +30,7 @@ ARCHIVER_SCROLL_STEP_DELAY = 0.05       # s between scroll steps (lazy images ne
 ARCHIVER_MAX_SCROLLS = 40               # endless pages stop here
 ARCHIVER_CHROMIUM = None                # path; else $ARCHIVER_CHROMIUM, else /usr/bin/chromium
 ARCHIVER_BROWSER_RECYCLE_PAGES = 500    # restart Chromium after this many renders (0: never)
+ARCHIVER_TAB_RENDERS = 25               # pages one tab renders before it is closed (1: a new tab per page)
 ARCHIVER_BROWSER_CRASH_RETRIES = 1      # re-render a page whose tab or browser died this often
 ARCHIVER_BROWSER_JS_HEAP_MB = 1024      # V8 heap cap per tab; a page exhausting it crashes its tab (0: Chromium's)
 ARCHIVER_BLOCK_PRIVATE_ADDRESSES = False  # refuse hosts resolving to loopback/private ranges (the CLI

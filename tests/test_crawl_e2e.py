@@ -125,3 +125,27 @@ def test_crawl_report(sample_crawl):
         assert report["counts"]["articles"] == len(load_articles(outlet))
         assert all(name.endswith(".warc.gz") for name in report["files"]["warc"])
         assert not list(sample_crawl.dirs[outlet].glob("warc/*.open"))
+
+
+def test_tabs_render_several_pages_and_each_page_keeps_its_own_records(sample_crawl):
+    """A tab is reused for the next page (ARCHIVER_TAB_RENDERS), yet every page's document is recorded
+    once, under its own page id: the recorder of the page before has let go of the tab."""
+    for outlet in OUTLETS:
+        report = sample_crawl.report(outlet)
+        assert report["browser"]["tabs_opened"] < report["counts"]["rendered"] / 2, report["browser"]
+        records = _records(sample_crawl, outlet)
+        doms = [r for r in records if r.type == "resource" and r.uri.startswith("urn:dom:")]
+        assert len(doms) == report["counts"]["rendered"]
+        page_ids = [dom.headers["WARC-Page-ID"] for dom in doms]
+        assert len(set(page_ids)) == len(page_ids)
+        by_page: dict[str, list] = {}
+        for record in records:
+            if record.type in ("response", "revisit") and "WARC-Page-ID" in record.headers:
+                by_page.setdefault(record.headers["WARC-Page-ID"], []).append(record)
+        for dom, page_id in zip(doms, page_ids):
+            page_url = dom.uri[len("urn:dom:"):]
+            documents = [r for r in by_page.get(page_id, []) if r.uri == page_url]
+            assert len(documents) == 1, f"{outlet}: {page_url} recorded {len(documents)} times as page {page_id}"
+            others = [pid for pid, recs in by_page.items()
+                      if pid != page_id and any(r.uri == page_url and r.http_status == 200 for r in recs)]
+            assert not others, f"{outlet}: {page_url} also recorded under pages {others}"

@@ -64,6 +64,8 @@ class PageRecorder:
     _in_flight: int = 0
     _last_activity: float = field(default_factory=time.monotonic)
     _page: Page | None = None
+    _listeners: list[tuple[str, object]] = field(default_factory=list)
+    _cdp: object | None = None                # the DevTools session watching body sizes
     _received: dict[str, int] = field(default_factory=dict)
     _addresses: dict[str, str | None] = field(default_factory=dict)   # host -> IP, for this page
 
@@ -77,13 +79,28 @@ class PageRecorder:
         """scrapy-playwright's page-init callback: listen before navigation starts."""
         self._page = page
         _RECORDERS[page] = weakref.ref(self)
-        page.on("request", self._on_request)
-        page.on("requestfinished", self._on_finished)
-        page.on("requestfailed", self._on_failed)
-        page.on("dialog", self._on_dialog)
-        page.on("popup", self._on_popup)
-        page.on("crash", self._on_crash)
+        self._listeners = [
+            ("request", self._on_request), ("requestfinished", self._on_finished),
+            ("requestfailed", self._on_failed), ("dialog", self._on_dialog),
+            ("popup", self._on_popup), ("crash", self._on_crash),
+        ]
+        for event, listener in self._listeners:
+            page.on(event, listener)
         await self._watch_sizes(page)
+
+    def detach(self) -> None:
+        """Stop listening once the page is captured, so its tab can render the next page."""
+        page, self._page = self._page, None
+        if page is None:
+            return
+        for event, listener in self._listeners:
+            page.remove_listener(event, listener)
+        self._listeners = []
+        if _RECORDERS.get(page) is not None and _RECORDERS[page]() is self:
+            del _RECORDERS[page]
+        if self._cdp is not None:
+            self._spawn(self._cdp.detach())
+            self._cdp = None
 
     def refuse(self, reason: str, message: str) -> None:
         """Give the page up for *reason* (the first one wins)."""
@@ -114,7 +131,7 @@ class PageRecorder:
         """
         try:
             async with answered_within("open a DevTools session"):
-                cdp = await page.context.new_cdp_session(page)
+                cdp = self._cdp = await page.context.new_cdp_session(page)
                 await cdp.send("Network.enable")
         except PlaywrightError:
             return

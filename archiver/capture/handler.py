@@ -5,6 +5,8 @@ would start two node drivers and two browsers. This subclass hands the same
 instance to both schemes and closes it once. It also keeps the browser healthy
 over long crawls:
 
+* tabs: a tab renders up to ARCHIVER_TAB_RENDERS pages before it is closed
+  (``TabPool``), since opening one costs about as much as rendering a page;
 * recycling: after ARCHIVER_BROWSER_RECYCLE_PAGES pages it lets the open pages
   finish, closes Chromium, and scrapy-playwright launches a fresh one for the
   next page (Chromium's memory only ever grows);
@@ -42,9 +44,11 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 
+from archiver.capture.browser import PageRecorder
 from archiver.capture.generations import BrowserGenerations, answered_within
+from archiver.capture.tabs import TabPool
 from archiver.failures import PageRefused, failure_reason
 
 logger = logging.getLogger(__name__)
@@ -108,7 +112,11 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         self._generations = BrowserGenerations()
         self._renders: dict[asyncio.Task, RenderInFlight] = {}
         self._browser_process: psutil.Process | None = None
-        self._open_pages: set[Page] = set()
+        self._tabs = TabPool(max(1, settings.getint("ARCHIVER_TAB_RENDERS")))
+        # at most this many tabs exist, busy or idle, so an idle tab never holds a slot
+        # that a render waiting for a new tab needs
+        self._slots = asyncio.Semaphore(self.config.max_pages_per_context)
+        self._busy_pages: set[Page] = set()
         self._creating = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -158,13 +166,38 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
 
     # --- crashes and hangs -----------------------------------------------------
     async def _render(self, request: Request, spider: Spider | None) -> Response:
-        """scrapy-playwright's download in a task of its own, bounded, with browser faults named."""
+        """Render in an idle tab if there is one, else in a new tab (at most max_pages_per_context)."""
+        async with self._slots:
+            if self.recycle_after and self._pages_since_launch >= self.recycle_after:
+                await self._recycle()
+            context = request.meta.setdefault("playwright_context", DEFAULT_CONTEXT_NAME)
+            tab = self._tabs.take(context)
+            if tab is not None:
+                request.meta["playwright_page"] = tab
+            request.meta["playwright_include_page"] = True     # the pool decides when a tab closes
+            try:
+                return await self._render_in_tab(request, spider, tab, context)
+            finally:
+                request.meta.pop("playwright_page", None)
+                request.meta.pop("playwright_include_page", None)
+
+    async def _render_in_tab(self, request: Request, spider: Spider | None,
+                             tab: Page | None, context: str) -> Response:
+        """scrapy-playwright's download in a task of its own, bounded, with browser faults named.
+
+        `tab`: an idle tab to reuse; without one, scrapy-playwright opens a new tab.
+        """
         render = asyncio.ensure_future(super()._download_request(request, spider))
         in_flight = self._renders[render] = RenderInFlight(asyncio.timeout(None))
         budget = in_flight.budget
         try:
             async with budget:
-                return await render
+                if tab is not None:
+                    self._generations.bind(render)
+                    self._tab_in_use(in_flight, tab)
+                response = await render
+            await self._release(in_flight.page, context, reusable=self._generations.on_current(render))
+            return response
         except (Exception, asyncio.CancelledError) as exc:
             lost = self._generations.was_lost(render)
             if isinstance(exc, asyncio.CancelledError) and not lost:
@@ -270,14 +303,13 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             self.context_wrappers.clear()
             if self.config.restart_disconnected_browser and hasattr(self, "browser"):
                 del self.browser
-        self._open_pages.clear()
+        self._busy_pages.clear()
+        self._tabs.clear()
         self._pages_since_launch = 0
         self._update_idle()
 
-    # --- recycling -------------------------------------------------------------
+    # --- tabs and recycling -------------------------------------------------------
     async def _create_page(self, request: Request, spider: Spider) -> Page:
-        if self.recycle_after and self._pages_since_launch >= self.recycle_after:
-            await self._recycle()
         self._generations.bind(asyncio.current_task())
         self._creating += 1
         self._idle.clear()
@@ -286,21 +318,40 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         finally:
             self._creating -= 1
             self._update_idle()
-        self._pages_since_launch += 1
-        in_flight = self._renders.get(asyncio.current_task())
-        if in_flight is not None:                # the budget starts once the page exists
-            in_flight.page = page
-            in_flight.budget.reschedule(asyncio.get_running_loop().time() + self.hang_timeout)
-        self._open_pages.add(page)
+        self._tabs.count_render(page)
         page.once("close", lambda *_: self._page_closed(page))
+        page.once("crash", lambda *_: self._tabs.forget(page))
+        in_flight = self._renders.get(asyncio.current_task())
+        if in_flight is not None:
+            self._tab_in_use(in_flight, page)
         return page
 
+    def _tab_in_use(self, in_flight: RenderInFlight, tab: Page) -> None:
+        """A render has its tab, new or reused: its time budget starts now."""
+        self.stats.inc_value("archiver/browser/renders")
+        self._pages_since_launch += 1
+        self._busy_pages.add(tab)
+        self._update_idle()
+        in_flight.page = tab
+        in_flight.budget.reschedule(asyncio.get_running_loop().time() + self.hang_timeout)
+
+    async def _release(self, tab: Page | None, context: str, reusable: bool) -> None:
+        """After a good render: keep the tab for the next page, unless its recorder still holds
+        it, its browser was replaced meanwhile, or it has rendered its share."""
+        if tab is None:
+            return
+        self._busy_pages.discard(tab)
+        if not (reusable and PageRecorder.of(tab) is None and self._tabs.give_back(tab, context)):
+            await self._close_quietly(tab)
+        self._update_idle()
+
     def _page_closed(self, page: Page) -> None:
-        self._open_pages.discard(page)
+        self._busy_pages.discard(page)
+        self._tabs.forget(page)
         self._update_idle()
 
     def _update_idle(self) -> None:
-        if not self._open_pages and not self._creating:
+        if not self._busy_pages and not self._creating:
             self._idle.set()
         else:
             self._idle.clear()
@@ -312,7 +363,7 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             try:
                 await asyncio.wait_for(self._idle.wait(), self.idle_wait)
             except TimeoutError:
-                logger.warning("recycling Chromium with %d pages still open", len(self._open_pages))
+                logger.warning("recycling Chromium with %d pages still open", len(self._busy_pages))
             if getattr(self, "browser", None) is not None:
                 await self._replace_browser(f"recycling Chromium after {self._pages_since_launch} "
                                             f"pages (ARCHIVER_BROWSER_RECYCLE_PAGES)")

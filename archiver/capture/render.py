@@ -117,6 +117,7 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
                 f"urn:dom:{url}", "text/html; charset=utf-8", dom, captured_at=now,
                 page_id=recorder.page_id)
             await recorder.drain()
+            recorder.detach()                  # the tab may now render another page
     except TimeoutError:
         await recorder.drain(timeout=5)
         raise RenderTimeout(f"render of {url} exceeded {options.page_timeout:.0f}s") from None
