@@ -17,9 +17,11 @@ over long crawls:
   as ``browser-crashed`` and are retried by the RenderMiddleware;
 * hangs: opening a page or a DevTools session must answer within seconds,
   and every page has a hard budget from the moment it exists (navigation and
-  capture each get ARCHIVER_PAGE_TIMEOUT, plus a margin); past either, the
-  page is closed, the browser that stopped answering is killed (then handled
-  as a crash), and the page fails as ``browser-unresponsive`` (also retried);
+  capture each get ARCHIVER_PAGE_TIMEOUT, plus a margin); a page that timed
+  out asks the browser a trivial question, to tell a slow page from a frozen
+  Chromium; when Chromium does not answer, the page is closed, the browser is
+  killed (then handled as a crash), and the page fails as
+  ``browser-unresponsive`` (also retried);
 * downloads: a page URL that turns out to be a file download is fetched again
   as a plain response, so it is archived with Scrapy's size caps instead of
   being buffered by the browser;
@@ -58,6 +60,7 @@ _HANDLERS: "weakref.WeakKeyDictionary[Crawler, SharedPlaywrightHandler]" = weakr
 DOWNLOAD_META_KEY = "archiver_download"       # the page URL was a download, fetched plainly
 HANG_MARGIN = 30.0                             # seconds past navigation + capture before a page is abandoned
 CLOSE_TIMEOUT = 5.0                            # closing a page of a dead browser can hang too
+PROBE_TIMEOUT = 5.0                            # a live Chromium answers a DevTools call in milliseconds
 
 
 def forget_unanswered_wait_info(connection) -> None:
@@ -199,17 +202,23 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             await self._release(in_flight.page, context, reusable=self._generations.on_current(render))
             return response
         except (Exception, asyncio.CancelledError) as exc:
-            lost = self._generations.was_lost(render)
-            if isinstance(exc, asyncio.CancelledError) and not lost:
+            if isinstance(exc, asyncio.CancelledError) and not self._generations.was_lost(render):
                 raise                                  # the crawl itself is stopping
             await self._close_quietly(in_flight.page)
-            unanswered = isinstance(exc, PageRefused) and exc.reason == "browser-unresponsive"
+            frozen = False
+            if failure_reason(exc) == "timeout" and not budget.expired() and self._generations.on_current(render):
+                # the page timed out: was it the page, or did Chromium itself stop answering?
+                frozen = not await self._browser_answers()
+            unanswered = frozen or (isinstance(exc, PageRefused) and exc.reason == "browser-unresponsive")
             if (budget.expired() or unanswered) and self._generations.on_current(render):
                 await self._replace_unresponsive_browser()
             if budget.expired():
                 raise PageRefused("browser-unresponsive", f"Chromium did not finish {request.url} "
                                                           f"within {self.hang_timeout:.0f}s") from None
-            if lost:
+            if frozen:
+                raise PageRefused("browser-unresponsive",
+                                  f"Chromium stopped answering while rendering {request.url}") from None
+            if self._generations.was_lost(render):     # checked last: a probe may have outlived the browser
                 raise PageRefused("browser-crashed",
                                   f"Chromium went away while rendering {request.url}") from None
             raise
@@ -237,6 +246,23 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             await asyncio.wait_for(page.close(), CLOSE_TIMEOUT)
         except Exception as exc:                 # a dead browser: nothing left to free
             logger.debug("closing an abandoned page: %r", exc)
+
+    async def _browser_answers(self) -> bool:
+        """Whether the browser process itself still answers a DevTools call (a hung page does not
+        stop it; a frozen Chromium answers nothing)."""
+        browser = getattr(self, "browser", None)
+        if browser is None or not browser.is_connected():
+            return True                          # gone: handled as a crash
+        try:
+            async with asyncio.timeout(PROBE_TIMEOUT):
+                session = await browser.new_browser_cdp_session()
+                await session.send("Browser.getVersion")
+                await session.detach()
+        except TimeoutError:
+            return False
+        except Exception as exc:                 # disconnected meanwhile: a crash, not a freeze
+            logger.debug("probing the browser: %r", exc)
+        return True
 
     async def _replace_unresponsive_browser(self) -> None:
         """A frozen Chromium answers nothing, not even close(): kill it, like a crash."""
