@@ -167,7 +167,7 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             request.meta[DOWNLOAD_META_KEY] = True
             return await HTTP11DownloadHandler.download_request(self, request)
 
-    # --- crashes and hangs -----------------------------------------------------
+    # --- rendering: a tab, a time budget, browser faults named -------------------
     async def _render(self, request: Request, spider: Spider | None) -> Response:
         """Render in an idle tab if there is one, else in a new tab (at most max_pages_per_context)."""
         async with self._slots:
@@ -344,7 +344,6 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         finally:
             self._creating -= 1
             self._update_idle()
-        self._tabs.count_render(page)
         page.once("close", lambda *_: self._page_closed(page))
         page.once("crash", lambda *_: self._tabs.forget(page))
         in_flight = self._renders.get(asyncio.current_task())
@@ -355,6 +354,7 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
     def _tab_in_use(self, in_flight: RenderInFlight, tab: Page) -> None:
         """A render has its tab, new or reused: its time budget starts now."""
         self.stats.inc_value("archiver/browser/renders")
+        self._tabs.count_render(tab)
         self._pages_since_launch += 1
         self._busy_pages.add(tab)
         self._update_idle()

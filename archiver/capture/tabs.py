@@ -25,16 +25,16 @@ class TabPool:
     _renders: "weakref.WeakKeyDictionary[Page, int]" = field(default_factory=weakref.WeakKeyDictionary)
 
     def take(self, context: str) -> Page | None:
-        """An idle tab of this context, counted as one more render; None: open a new one."""
+        """An idle tab of this context; None: open a new one."""
         idle = self._idle.get(context, [])
         while idle:
             tab = idle.pop()
             if not tab.is_closed():
-                self.count_render(tab)
                 return tab
         return None
 
     def count_render(self, tab: Page) -> None:
+        """The tab, new or reused, starts rendering a page."""
         self._renders[tab] = self._renders.get(tab, 0) + 1
 
     def give_back(self, tab: Page, context: str) -> bool:
@@ -53,6 +53,3 @@ class TabPool:
     def clear(self) -> None:
         """The browser is going away, and its tabs with it."""
         self._idle.clear()
-
-    def idle_count(self) -> int:
-        return sum(len(idle) for idle in self._idle.values())
