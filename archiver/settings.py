@@ -107,8 +107,7 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8     # tabs rendering at once: a page waits 
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000   # ms; capped by ARCHIVER_PAGE_TIMEOUT
 PLAYWRIGHT_DOWNLOAD_TIMEOUT = 10_000    # ms to notice a page URL is a download (then fetched plainly)
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True   # relaunch a crashed/killed Chromium (recycling needs it)
-# Every browser request passes the guard: only http(s) (and data:/blob:), private hosts per setting.
-PLAYWRIGHT_ABORT_REQUEST = "archiver.capture.guard.BrowserGuard"
+# The browser's requests pass archiver.capture.guard.TabGuard (in Chromium, cache on), not page.route.
 PLAYWRIGHT_CONTEXTS = {
     "default": {
         "service_workers": "block",      # requests served by a service worker escape recording

@@ -149,3 +149,21 @@ def test_tabs_render_several_pages_and_each_page_keeps_its_own_records(sample_cr
             others = [pid for pid, recs in by_page.items()
                       if pid != page_id and any(r.uri == page_url and r.http_status == 200 for r in recs)]
             assert not others, f"{outlet}: {page_url} also recorded under pages {others}"
+
+
+def test_shared_assets_come_from_the_browser_cache_and_are_recorded_once_fetched(sample_crawl):
+    """The guard leaves Chromium's cache on: a cacheable stylesheet shared by every page is fetched
+    (and recorded) far less often than pages are rendered, and a cache hit is not recorded as if
+    the server had sent it again. Each recorded copy is a real exchange with its request."""
+    for outlet in OUTLETS:
+        report = sample_crawl.report(outlet)
+        records = _records(sample_crawl, outlet)
+        stylesheets = [r for r in records if r.type in ("response", "revisit") and r.uri.split("?")[0].endswith(".css")]
+        assert stylesheets, f"{outlet}: no stylesheet archived"
+        per_url: dict[str, int] = {}
+        for record in stylesheets:
+            per_url[record.uri] = per_url.get(record.uri, 0) + 1
+        shared = max(per_url, key=per_url.get)
+        assert per_url[shared] < report["counts"]["rendered"] / 2, (shared, per_url[shared], report["counts"])
+        requests = {r.headers["WARC-Concurrent-To"] for r in records if r.type == "request" and r.uri == shared}
+        assert all(r.headers["WARC-Record-ID"] in requests for r in stylesheets if r.uri == shared)

@@ -5,6 +5,10 @@ turns each finished request into an ``Exchange`` (real request headers with
 cookies, the status line, every response header in order, the body as
 Chromium hands it over, decoded) and writes it. Body reads run as tasks;
 ``drain`` awaits them before the page closes, so nothing is lost to a race.
+
+Chromium's cache stays on (see ``TabGuard``): a response it served from its
+cache was not sent by the server at that moment, so it is not recorded again
+(it was recorded when it was fetched), except the page's own document.
 """
 
 from __future__ import annotations
@@ -68,6 +72,9 @@ class PageRecorder:
     _cdp: object | None = None                # the DevTools session watching body sizes
     _received: dict[str, int] = field(default_factory=dict)
     _addresses: dict[str, str | None] = field(default_factory=dict)   # host -> IP, for this page
+    _from_memory: set[str] = field(default_factory=set)    # request ids Blink served from its cache
+    _from_cache: set[str] = field(default_factory=set)     # URLs Chromium served from a cache
+    cache_hits: int = 0
 
     @staticmethod
     def of(page: Page) -> "PageRecorder | None":
@@ -86,7 +93,7 @@ class PageRecorder:
         ]
         for event, listener in self._listeners:
             page.on(event, listener)
-        await self._watch_sizes(page)
+        await self._watch_network(page)
 
     def detach(self) -> None:
         """Stop listening once the page is captured, so its tab can render the next page."""
@@ -123,28 +130,36 @@ class PageRecorder:
     def _on_crash(self, page: Page) -> None:
         self.refuse("browser-crashed", "the tab crashed")
 
-    async def _watch_sizes(self, page: Page) -> None:
-        """Cap decoded bytes per response at max_body_size (a gzip bomb inflates in the browser).
-
-        Chromium has no such limit; CDP reports decoded bytes as they arrive, and
-        crashing the tab is the quickest way to free what it already holds.
-        """
+    async def _watch_network(self, page: Page) -> None:
+        """What Playwright's events do not say: body sizes as they arrive, and cache hits."""
         try:
             async with answered_within("open a DevTools session"):
                 cdp = self._cdp = await page.context.new_cdp_session(page)
                 await cdp.send("Network.enable")
         except PlaywrightError:
             return
+        cdp.on("Network.dataReceived", self._on_data)
+        cdp.on("Network.requestServedFromCache", lambda params: self._from_memory.add(params["requestId"]))
+        cdp.on("Network.responseReceived", self._note_cache_hit)
 
-        def received(params: dict) -> None:
-            total = self._received.get(params["requestId"], 0) + params.get("dataLength", 0)
-            self._received[params["requestId"]] = total
-            if total > self.max_body_size and self.refusal is None:
-                self.refuse("too-large", f"a response exceeded {self.max_body_size} bytes "
-                                         f"(DOWNLOAD_MAXSIZE) in the browser")
-                self._spawn(cdp.send("Page.crash"))
+    def _on_data(self, params: dict) -> None:
+        """Cap decoded bytes per response at max_body_size (a gzip bomb inflates in the browser).
 
-        cdp.on("Network.dataReceived", received)
+        Chromium has no such limit; CDP reports decoded bytes as they arrive, and
+        crashing the tab is the quickest way to free what it already holds.
+        """
+        total = self._received.get(params["requestId"], 0) + params.get("dataLength", 0)
+        self._received[params["requestId"]] = total
+        if total > self.max_body_size and self.refusal is None and self._cdp is not None:
+            self.refuse("too-large", f"a response exceeded {self.max_body_size} bytes "
+                                     f"(DOWNLOAD_MAXSIZE) in the browser")
+            self._spawn(self._cdp.send("Page.crash"))
+
+    def _note_cache_hit(self, params: dict) -> None:
+        response = params["response"]
+        if (params["requestId"] in self._from_memory or response.get("fromDiskCache")
+                or response.get("fromPrefetchCache")):
+            self._from_cache.add(response["url"])
 
     def _spawn(self, coro) -> None:
         async def quietly():
@@ -218,6 +233,9 @@ class PageRecorder:
         try:
             response = await request.response()
             if response is None:
+                return
+            if request.url in self._from_cache and not self._is_document(request):
+                self.cache_hits += 1                  # recorded when it was fetched
                 return
             captured_at = datetime.now(timezone.utc)
             # four questions to the driver at once, not one after another

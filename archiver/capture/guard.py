@@ -9,8 +9,8 @@
 * redirect loops and chains longer than REDIRECT_MAX_TIMES (Scrapy silently
   drops a looping redirect at the dupefilter; Chromium follows 20 hops).
 
-``GuardMiddleware`` checks Scrapy requests; ``BrowserGuard`` is the
-PLAYWRIGHT_ABORT_REQUEST predicate for every request the browser makes.
+``GuardMiddleware`` checks Scrapy requests; ``TabGuard`` holds the browser's
+requests in Chromium until they pass the same rules.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ import asyncio
 import ipaddress
 import logging
 import socket
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Request as BrowserRequest
 from scrapy import Request
@@ -28,6 +30,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from archiver.capture.browser import PageRecorder
+from archiver.capture.generations import answered_within
 from archiver.failures import PageRefused
 
 logger = logging.getLogger(__name__)
@@ -124,58 +128,100 @@ class GuardMiddleware:
         return response
 
 
-class BrowserGuard:
-    """PLAYWRIGHT_ABORT_REQUEST predicate: True aborts the browser's request.
+class TabGuard:
+    """Holds every tab's requests in Chromium (CDP ``Fetch``) until the rules let them through.
 
-    scrapy-playwright loads an object path; ``SharedPlaywrightHandler`` builds
-    classes with the crawler, so one guard per crawl holds its settings.
+    scrapy-playwright's ``page.route`` sent every request of every page through
+    Python, and made Playwright turn Chromium's cache off while it did, so the
+    shared CSS and images were fetched again for every page. Here Chromium
+    pauses only documents (pages and frames: the navigation lock, schemes and
+    redirect chains concern them), or every request when private addresses are
+    blocked; its cache stays on, and a response from the cache reaches no host.
+    A tab is guarded from its creation to its close, idle in the pool too.
     Refusals of a page's own navigation are handed to the page's recorder,
     which turns them into that page's failure reason.
     """
 
     def __init__(self, crawler: Crawler):
-        self.crawler = crawler
+        self.stats = crawler.stats
         self.policy = AddressPolicy.from_settings(crawler.settings)
         self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "BrowserGuard":
+    def from_crawler(cls, crawler: Crawler) -> "TabGuard":
         return cls(crawler)
 
-    async def __call__(self, request: BrowserRequest) -> bool:
-        if scheme_of(request.url) in LOCAL_SCHEMES:
-            return False
-        recorder, main_navigation = self._page_of(request)
+    @property
+    def patterns(self) -> list[dict[str, str]]:
+        paused = {"urlPattern": "*", "requestStage": "Request"}
+        return [paused] if self.policy.block_private else [{**paused, "resourceType": "Document"}]
+
+    async def attach(self, page: Page) -> None:
+        """Guard a new tab before it loads anything."""
+        async with answered_within("open a DevTools session"):
+            session = await page.context.new_cdp_session(page)
+            tree = await session.send("Page.getFrameTree")
+            tab = GuardedTab(self, page, session, main_frame=tree["frameTree"]["frame"]["id"])
+            session.on("Fetch.requestPaused", tab.paused)
+            await session.send("Fetch.enable", {"patterns": self.patterns})
+
+    async def refusal(self, url: str, main_navigation: bool, recorder: PageRecorder | None,
+                      redirects: list[str]) -> tuple[str, str] | None:
+        """(reason, message) if the browser must not fetch *url*; counted and logged."""
+        if scheme_of(url) in LOCAL_SCHEMES:
+            return None
         if main_navigation and recorder is not None and recorder.navigation_locked:
             # the page is loaded and being captured: it may not replace itself
-            self.crawler.stats.inc_value("archiver/refused/self-navigation")
-            logger.info("page tried to navigate away to %s: refused", request.url[:200])
-            return True
-        refusal = await self.policy.refusal(request.url)
+            self.stats.inc_value("archiver/refused/self-navigation")
+            logger.info("page tried to navigate away to %s: refused", url[:200])
+            return "self-navigation", "the page tried to navigate away"
+        refusal = await self.policy.refusal(url) or chain_refusal(url, redirects, self.max_redirects)
         if refusal is None:
-            refusal = self._redirect_refusal(request)
-        if refusal is None:
-            return False
+            return None
         reason, message = refusal
-        self.crawler.stats.inc_value(f"archiver/refused/{reason}")
-        logger.info("browser request refused [%s] %s: %s", reason, request.url[:200], message)
+        self.stats.inc_value(f"archiver/refused/{reason}")
+        logger.info("browser request refused [%s] %s: %s", reason, url[:200], message)
         if main_navigation and recorder is not None:
-            recorder.refuse(reason, f"{request.url[:200]}: {message}")
-        return True
+            recorder.refuse(reason, f"{url[:200]}: {message}")
+        return refusal
 
-    @staticmethod
-    def _page_of(request: BrowserRequest) -> tuple["PageRecorder | None", bool]:
-        """The recorder of the requesting page, and whether this is its own navigation."""
-        from archiver.capture.browser import PageRecorder
+
+@dataclass
+class GuardedTab:
+    """One tab's paused requests, answered one by one; the redirect chain of its navigation."""
+    guard: TabGuard
+    page: Page
+    session: CDPSession
+    main_frame: str
+    _navigation: str | None = None            # network id of the main frame's latest navigation
+    _redirects: list[str] = field(default_factory=list)
+
+    def paused(self, event: dict) -> None:
+        asyncio.ensure_future(self._answer(event))
+
+    async def _answer(self, event: dict) -> None:
+        url = event["request"]["url"]
+        main = event.get("resourceType") == "Document" and event.get("frameId") == self.main_frame
         try:
-            frame = request.frame
-            return (PageRecorder.of(frame.page),
-                    request.is_navigation_request() and frame.parent_frame is None)
+            refusal = await self.guard.refusal(url, main, PageRecorder.of(self.page), self._chain(event, main))
+            if refusal is None:
+                await self.session.send("Fetch.continueRequest", {"requestId": event["requestId"]})
+            else:
+                await self.session.send("Fetch.failRequest", {"requestId": event["requestId"],
+                                                              "errorReason": "BlockedByClient"})
         except PlaywrightError:
-            return None, False                 # service worker requests have no frame
+            pass                               # the tab closed meanwhile: nothing left to answer
 
-    def _redirect_refusal(self, request: BrowserRequest) -> tuple[str, str] | None:
-        return redirect_refusal(request, self.max_redirects)
+    def _chain(self, event: dict, main: bool) -> list[str]:
+        """URLs the main frame's navigation went through before *event* (Chromium keeps one
+        network id across redirects); empty for other requests."""
+        if not main:
+            return []
+        if event.get("networkId") != self._navigation:
+            self._navigation, self._redirects = event.get("networkId"), []
+        chain = list(self._redirects)
+        self._redirects.append(event["request"]["url"])
+        return chain
 
 
 def redirect_refusal(request: BrowserRequest, max_redirects: int) -> tuple[str, str] | None:
@@ -185,9 +231,14 @@ def redirect_refusal(request: BrowserRequest, max_redirects: int) -> tuple[str, 
     while previous is not None:
         chain.append(previous.url)
         previous = previous.redirected_from
+    return chain_refusal(request.url, chain, max_redirects)
+
+
+def chain_refusal(url: str, chain: list[str], max_redirects: int) -> tuple[str, str] | None:
+    """(reason, message) when *url*, reached through the redirects *chain*, loops or goes too far."""
     if not chain:
         return None
-    if request.url in chain:
+    if url in chain:
         return "redirect-loop", f"redirect loop after {len(chain)} hops"
     if len(chain) > max_redirects:
         return "too-many-redirects", f"more than REDIRECT_MAX_TIMES={max_redirects} redirects"

@@ -25,7 +25,8 @@ over long crawls:
 * downloads: a page URL that turns out to be a file download is fetched again
   as a plain response, so it is archived with Scrapy's size caps instead of
   being buffered by the browser;
-* the PLAYWRIGHT_ABORT_REQUEST predicate may be a class, built with the crawler;
+* interception: tabs are guarded in Chromium by ``TabGuard``, not by
+  scrapy-playwright's ``page.route``, which turned Chromium's cache off;
 * ARCHIVER_BROWSER_JS_HEAP_MB caps each tab's JavaScript heap;
 * memory: Playwright's Python client (1.64) keeps a reply callback, with its
   stack, for every ``__waitInfo__`` message, which the driver never answers;
@@ -45,11 +46,12 @@ from scrapy import Request, Spider
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.utils.misc import build_from_crawler
+from scrapy_playwright._utils import _attach_page_event_handlers, _maybe_execute_page_init_callback
 from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 
 from archiver.capture.browser import PageRecorder
 from archiver.capture.generations import BrowserGenerations, answered_within
+from archiver.capture.guard import TabGuard
 from archiver.capture.tabs import TabPool
 from archiver.failures import PageRefused, failure_reason
 
@@ -97,8 +99,7 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         settings = crawler.settings
-        if isinstance(self.abort_request, type):
-            self.abort_request = build_from_crawler(self.abort_request, crawler)
+        self._guard = TabGuard.from_crawler(crawler)
         self.recycle_after = settings.getint("ARCHIVER_BROWSER_RECYCLE_PAGES")
         if self.recycle_after and not self.config.restart_disconnected_browser:
             raise ValueError("ARCHIVER_BROWSER_RECYCLE_PAGES needs PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER "
@@ -226,6 +227,17 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             self._renders.pop(render, None)
             self._generations.forget(render)
 
+    async def _download_request_with_retry(self, request: Request, spider: Spider) -> Response:
+        """scrapy-playwright's, less its ``page.route`` (TabGuard guards the tab instead)."""
+        page = request.meta.get("playwright_page")
+        if not isinstance(page, Page) or page.is_closed():
+            page = await self._create_page(request=request, spider=spider)
+        context_name = request.meta.setdefault("playwright_context", DEFAULT_CONTEXT_NAME)
+        _attach_page_event_handlers(page=page, request=request, spider=spider, context_name=context_name)
+        await _maybe_execute_page_init_callback(page=page, request=request, context_name=context_name,
+                                                spider=spider)
+        return await self._download_request_with_page(request, page, spider)
+
     async def _create_browser_context(self, name: str, context_kwargs: dict | None, spider=None):
         """Contexts whose new_page() cannot hang: a frozen Chromium never answers it."""
         wrapper = await super()._create_browser_context(name, context_kwargs, spider)
@@ -346,6 +358,11 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             self._update_idle()
         page.once("close", lambda *_: self._page_closed(page))
         page.once("crash", lambda *_: self._tabs.forget(page))
+        try:
+            await self._guard.attach(page)
+        except Exception:
+            await self._close_quietly(page)      # an unguarded tab must not load anything
+            raise
         in_flight = self._renders.get(asyncio.current_task())
         if in_flight is not None:
             self._tab_in_use(in_flight, page)

@@ -11,6 +11,7 @@ attached here, just before download, and removed again afterwards.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import logging
 import uuid
@@ -78,12 +79,23 @@ class Capture:
 
 
 async def _screenshot(page: Page, max_height: int) -> bytes:
-    height = await page.evaluate("() => document.documentElement.scrollHeight")
-    if height <= max_height:
-        return await page.screenshot(full_page=True, type="png", timeout=30_000)
-    width = await page.evaluate("() => document.documentElement.scrollWidth")
-    clip = {"x": 0, "y": 0, "width": width, "height": max_height}
-    return await page.screenshot(full_page=True, clip=clip, type="png", timeout=30_000)
+    """A full-page PNG straight from DevTools, at most `max_height` px tall.
+
+    ``optimizeForSpeed`` has Chromium compress the PNG at a fast zlib level:
+    still lossless, about a quarter larger, and the page's render about 10 %
+    quicker (bench/README), because the browser process encodes every tab's
+    screenshots. Playwright's ``page.screenshot`` cannot ask for it.
+    """
+    width, height = await page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    clip = {"x": 0, "y": 0, "width": max(1, width), "height": max(1, min(height, max_height)), "scale": 1}
+    session = await page.context.new_cdp_session(page)
+    try:
+        shot = await session.send("Page.captureScreenshot", {
+            "format": "png", "clip": clip, "captureBeyondViewport": True, "optimizeForSpeed": True})
+    finally:
+        await session.detach()
+    return base64.b64decode(shot["data"])
 
 
 async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSession,
