@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             workdir = tmp / "runs" / "soak"
             workdir.mkdir(parents=True)
             command = specs["archiver render"].command(served["soak"].base_url + "/index.html", workdir)
-            soak_result = soak(command + ["--max-pages", str(int(args.soak_pages * 1.05))], cwd=ROOT,
+            # a little past N, so a progress line (every 10 s) lands at or after N pages
+            soak_result = soak(command + ["--max-pages", str(int(args.soak_pages * 1.03))], cwd=ROOT,
                                log=tmp / "logs" / "soak.log", pages=args.soak_pages)
             soak_result.rendered = max(soak_result.rendered, dom_records(workdir))
             shutil.rmtree(workdir, ignore_errors=True)
