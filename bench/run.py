@@ -29,7 +29,7 @@ from bench.crawlers import ROOT, CrawlerSpec, crawlers, dom_records, warc_bytes 
 from bench.measure import run_measured  # noqa: E402
 from bench.report import RunResult, Target, as_json, print_report, ratio, summarize  # noqa: E402
 from bench.server import Nginx, Served, check_latency  # noqa: E402
-from bench.soak import soak  # noqa: E402
+from bench.soak import WINDOW_PAGES, soak  # noqa: E402
 
 OUTLET = "benchgazette"
 STATIC, LATENT, RENDER, SHOT = "static 0 ms", "static {} ms", "render", "render +png"
@@ -189,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             workdir = tmp / "runs" / "soak"
             workdir.mkdir(parents=True)
             command = specs["archiver render"].command(served["soak"].base_url + "/index.html", workdir)
-            # a little past N, so a progress line (every 10 s) lands at or after N pages
-            soak_result = soak(command + ["--max-pages", str(int(args.soak_pages * 1.03))], cwd=ROOT,
+            # past N by half a window, so the last checkpoint's window is whole
+            soak_result = soak(command + ["--max-pages", str(args.soak_pages + WINDOW_PAGES // 2 + 20)], cwd=ROOT,
                                log=tmp / "logs" / "soak.log", pages=args.soak_pages)
             soak_result.rendered = max(soak_result.rendered, dom_records(workdir))
             shutil.rmtree(workdir, ignore_errors=True)

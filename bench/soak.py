@@ -3,9 +3,11 @@
 The crawl's own plain progress line ("progress NAME: R responses, P rendered,
 ...", every 10 s when stderr is not a terminal) says how many pages were
 rendered; every PSS sample is tagged with the latest count read from the log.
-PSS "at N pages" is the median of the samples tagged with the first count
->= N (one progress interval, about 10 samples), because a browser's memory
-swings from page to page. Sampling PSS costs CPU (it walks every mapping of
+PSS "at N pages" is the median of the samples tagged with counts within
+WINDOW_PAGES / 2 of N. A browser's memory swings by a few hundred MB as tabs
+close and open (a tab renders ARCHIVER_TAB_RENDERS = 25 pages, 8 tabs at
+once) and as Chromium is recycled, so the window spans one whole rotation of
+the tabs (200 renders). Sampling PSS costs CPU (it walks every mapping of
 every process), so the long soak samples once a second, not five times.
 """
 
@@ -19,6 +21,7 @@ from pathlib import Path
 from bench.measure import Measured, Sample, run_measured
 
 SOAK_SAMPLE_INTERVAL = 1.0
+WINDOW_PAGES = 200                     # 8 tabs x 25 renders: every tab opened and closed once
 PROGRESS = re.compile(r"progress \S+: (\d+) responses, (\d+) rendered")
 
 
@@ -44,11 +47,10 @@ class LogFollower:
         self.tagged.append((self.rendered, sample))
 
     def pss_at(self, pages: int) -> float | None:
-        """Median PSS (bytes) over the progress interval where the count first reached ``pages``."""
-        counts = sorted({count for count, _ in self.tagged if count >= pages})
-        if not counts:
-            return None
-        return statistics.median(s.pss for count, s in self.tagged if count == counts[0])
+        """Median PSS (bytes) of the samples taken within WINDOW_PAGES / 2 pages of ``pages``."""
+        half = WINDOW_PAGES // 2
+        samples = [s.pss for count, s in self.tagged if pages - half <= count <= pages + half]
+        return statistics.median(samples) if samples else None
 
 
 @dataclass

@@ -200,17 +200,22 @@ class GuardedTab:
         asyncio.ensure_future(self._answer(event))
 
     async def _answer(self, event: dict) -> None:
+        command, params = "Fetch.continueRequest", {"requestId": event["requestId"]}
+        if await self._refused(event):
+            command, params = "Fetch.failRequest", {**params, "errorReason": "BlockedByClient"}
+        try:
+            await self.session.send(command, params)
+        except PlaywrightError:
+            pass                               # the tab closed meanwhile: nothing left to answer
+
+    async def _refused(self, event: dict) -> bool:
         url = event["request"]["url"]
         main = event.get("resourceType") == "Document" and event.get("frameId") == self.main_frame
         try:
-            refusal = await self.guard.refusal(url, main, PageRecorder.of(self.page), self._chain(event, main))
-            if refusal is None:
-                await self.session.send("Fetch.continueRequest", {"requestId": event["requestId"]})
-            else:
-                await self.session.send("Fetch.failRequest", {"requestId": event["requestId"],
-                                                              "errorReason": "BlockedByClient"})
-        except PlaywrightError:
-            pass                               # the tab closed meanwhile: nothing left to answer
+            return await self.guard.refusal(url, main, PageRecorder.of(self.page), self._chain(event, main)) is not None
+        except Exception as exc:               # a URL the rules cannot read is not fetched
+            logger.warning("browser request refused, could not check %s: %r", url[:200], exc)
+            return True
 
     def _chain(self, event: dict, main: bool) -> list[str]:
         """URLs the main frame's navigation went through before *event* (Chromium keeps one
