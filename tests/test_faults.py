@@ -53,7 +53,7 @@ def _crawl_with_chromium_fault(sample, out: Path, fault, *extra: str):
             continue
         chromium = _chromium_children(proc.pid)
         # mid-crawl: the WARC has grown past the first pages and Chromium is busy
-        if chromium and written > 200_000:
+        if chromium and written > 60_000:
             for child in chromium:
                 try:
                     fault(child)
