@@ -94,7 +94,9 @@ async def _screenshot(page: Page, max_height: int) -> bytes:
         shot = await session.send("Page.captureScreenshot", {
             "format": "png", "clip": clip, "captureBeyondViewport": True, "optimizeForSpeed": True})
     finally:
-        await session.detach()
+        # not awaited: a tab too busy to paint answers late, and a timed-out render must end now
+        detach = asyncio.ensure_future(session.detach())
+        detach.add_done_callback(lambda done: done.cancelled() or done.exception())
     return base64.b64decode(shot["data"])
 
 
