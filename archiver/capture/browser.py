@@ -53,7 +53,6 @@ class PageRecorder:
     writer: "WarcWriter"
     page_id: str
     max_body_size: int = 100 * 1024 * 1024
-    max_redirects: int = 10                   # REDIRECT_MAX_TIMES, for the page's own navigation
     document: WarcLocation | None = None      # the page's own HTML response record
     document_url: str | None = None
     document_body: bytes | None = None        # that HTML as the server sent it (decoded)
@@ -192,13 +191,7 @@ class PageRecorder:
         task.add_done_callback(self._pending.discard)
 
     def _on_request(self, request: BrowserRequest) -> None:
-        """Chromium follows redirects without asking the route: check the page's own chain here."""
         self._activity(+1)
-        from archiver.capture.guard import redirect_refusal
-        if request.redirected_from is not None and self._is_main_navigation(request):
-            refusal = redirect_refusal(request, self.max_redirects)
-            if refusal:
-                self.refuse(*refusal)
 
     def _on_failed(self, request: BrowserRequest) -> None:
         self._activity(-1)
@@ -208,13 +201,6 @@ class PageRecorder:
             from archiver.failures import failure_reason
             if failure_reason(RuntimeError(request.failure or "failed")) == "connection-reset":
                 self.refuse("connection-reset", f"{request.url}: {request.failure}")
-
-    def _is_main_navigation(self, request: BrowserRequest) -> bool:
-        try:
-            return (request.is_navigation_request() and self._page is not None
-                    and request.frame == self._page.main_frame)
-        except PlaywrightError:
-            return False
 
     def _is_document(self, request: BrowserRequest) -> bool:
         try:

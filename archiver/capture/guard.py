@@ -24,7 +24,6 @@ from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Request as BrowserRequest
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
@@ -227,16 +226,6 @@ class GuardedTab:
         chain = list(self._redirects)
         self._redirects.append(event["request"]["url"])
         return chain
-
-
-def redirect_refusal(request: BrowserRequest, max_redirects: int) -> tuple[str, str] | None:
-    """(reason, message) when a browser request ends a redirect loop or too long a chain."""
-    chain = []
-    previous = request.redirected_from
-    while previous is not None:
-        chain.append(previous.url)
-        previous = previous.redirected_from
-    return chain_refusal(request.url, chain, max_redirects)
 
 
 def chain_refusal(url: str, chain: list[str], max_redirects: int) -> tuple[str, str] | None:

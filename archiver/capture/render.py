@@ -172,7 +172,6 @@ class RenderMiddleware:
         # the page timeout is a hard cap on everything, navigation included
         self.navigation_timeout_ms = min(settings.getint("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT"),
                                          int(self.options.page_timeout * 1000))
-        self.max_redirects = settings.getint("REDIRECT_MAX_TIMES")
         self.crash_retries = settings.getint("ARCHIVER_BROWSER_CRASH_RETRIES")
         self.max_body_size = settings.getint("DOWNLOAD_MAXSIZE") or PageRecorder.max_body_size
 
@@ -196,7 +195,7 @@ class RenderMiddleware:
             return None
         session = ArchiveSession.of(self.crawler)
         recorder = PageRecorder(writer=session.writer, page_id=str(uuid.uuid4()),
-                                max_body_size=self.max_body_size, max_redirects=self.max_redirects)
+                                max_body_size=self.max_body_size)
         profile = getattr(spider, "profile", None)
         options = self.options
         if profile is not None:
