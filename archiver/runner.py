@@ -14,7 +14,7 @@ from pathlib import Path
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
-from archiver.browser import chromium_path, launch_options
+from archiver.chromium import chromium_path, launch_options
 from archiver.outlets import Politeness, load_profiles
 from archiver.lock import OutletLock
 from archiver.logs import install_json_logging

@@ -21,7 +21,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archiver import __version__
-from archiver.browser import chromium_path, chromium_version
+from archiver.chromium import chromium_path, chromium_version
 from archiver.recording import DigestIndex, WarcWriter
 from archiver.state import CrawlState
 

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from playwright.async_api import async_playwright
 from scrapy.utils.test import get_crawler
 
-from archiver.browser import chromium_path, launch_options
+from archiver.chromium import chromium_path, launch_options
 from archiver.capture.guard import TabGuard
 from archiver.sample.site import photo_bytes
 

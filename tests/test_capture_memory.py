@@ -23,8 +23,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.async_api import async_playwright
 
-from archiver.browser import CHROMIUM_ARGS, chromium_path
-from archiver.capture.browser import PageRecorder
+from archiver.chromium import CHROMIUM_ARGS, chromium_path
+from archiver.capture.recorder import PageRecorder
 from archiver.capture.handler import forget_unanswered_wait_info
 from archiver.recording import WarcWriter
 

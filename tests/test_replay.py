@@ -17,7 +17,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 from playwright.sync_api import Page, Response, sync_playwright
 
-from archiver.browser import CHROMIUM_ARGS, chromium_path
+from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.outlets import load_profiles
 from archiver.research.records import iter_records, read_record
 from archiver.research.replay import start_replay

@@ -29,7 +29,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
-from archiver.capture.browser import PageRecorder
+from archiver.capture.recorder import PageRecorder
 from archiver.capture.generations import answered_within
 from archiver.failures import PageRefused
 

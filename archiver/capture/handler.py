@@ -49,7 +49,7 @@ from scrapy.http import Response
 from scrapy_playwright._utils import _attach_page_event_handlers, _maybe_execute_page_init_callback
 from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 
-from archiver.capture.browser import PageRecorder
+from archiver.capture.recorder import PageRecorder
 from archiver.capture.generations import BrowserGenerations, answered_within
 from archiver.capture.guard import TabGuard
 from archiver.capture.tabs import TabPool

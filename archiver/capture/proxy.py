@@ -2,7 +2,7 @@
 
 Institutions crawl through proxies, and a mirror can be crawled under its real
 URLs by pointing the proxy at it. The browser gets the same proxy at launch
-(``archiver.browser.launch_options``). Twisted's HTTP client speaks only HTTP
+(``archiver.chromium.launch_options``). Twisted's HTTP client speaks only HTTP
 proxies, so a socks5 proxy serves rendered pages only.
 """
 

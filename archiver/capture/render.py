@@ -27,7 +27,7 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_through
-from archiver.capture.browser import PageRecorder
+from archiver.capture.recorder import PageRecorder
 from archiver.capture.handler import DOWNLOAD_META_KEY
 from archiver.failures import REASON_META_KEY, PageRefused, failure_reason, stop_on_disk_full
 from archiver.recording import WarcLocation

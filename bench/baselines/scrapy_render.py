@@ -14,7 +14,7 @@ from scrapy_playwright.page import PageMethod
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CountingSpider, main, same_host_links  # noqa: E402
 
-from archiver.browser import chromium_path, launch_options  # the same Chromium and flags  # noqa: E402
+from archiver.chromium import chromium_path, launch_options  # the same Chromium and flags  # noqa: E402
 
 VIEWPORT = {"width": 1366, "height": 900}
 
