@@ -54,13 +54,19 @@ def chromium_version(path: str) -> str:
         return "unknown"
 
 
-def launch_options(path: str, proxy: str | None = None) -> dict:
-    """Keyword arguments for ``BrowserType.launch``."""
+def launch_options(path: str, proxy: str | None = None, js_heap_mb: int = 0) -> dict:
+    """Keyword arguments for ``BrowserType.launch``: every Chromium switch the archiver passes.
+
+    `js_heap_mb`: cap each tab's V8 heap (a page exhausting it crashes only its tab).
+    """
+    args = list(CHROMIUM_ARGS)
+    if js_heap_mb:
+        args.append(f"--js-flags=--max-old-space-size={js_heap_mb}")
     options: dict = {
         "executable_path": path,
         "headless": True,
         "timeout": 60_000,
-        "args": list(CHROMIUM_ARGS),
+        "args": args,
     }
     if proxy:
         options["proxy"] = {"server": proxy}

@@ -13,7 +13,7 @@ http-4xx, http-5xx         any other client / server error status (archived)
 redirect-loop              a redirect leads back to a URL already in its chain
 too-many-redirects         more than REDIRECT_MAX_TIMES hops (every hop is archived)
 timeout                    no complete response within DOWNLOAD_TIMEOUT /
-                           PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT / ARCHIVER_PAGE_TIMEOUT
+                           ARCHIVER_NAVIGATION_TIMEOUT / ARCHIVER_PAGE_TIMEOUT
 render-timeout             loaded, but behaviours + screenshot exceeded ARCHIVER_PAGE_TIMEOUT
 connection-reset           the connection broke mid-response (partial bodies are
                            archived with WARC-Truncated)

@@ -95,7 +95,7 @@ class CrawlReporter:
             "articles_unchanged": stats.get("archiver/articles/unchanged", 0),
             "articles_skipped_since": stats.get("archiver/articles/skipped/since", 0),
             "rendered": stats.get("archiver/browser/renders", 0),
-            "browser_requests": stats.get("playwright/request_count", 0),
+            "browser_requests": stats.get("archiver/browser/requests", 0),
         }
         failures = {key.rsplit("/", 1)[-1]: value for key, value in stats.items()
                     if key.startswith("archiver/failures/")}
@@ -103,7 +103,7 @@ class CrawlReporter:
             "crashes": stats.get("archiver/browser/disconnected", 0),
             "hangs": stats.get("archiver/browser/unresponsive", 0),
             "recycles": stats.get("archiver/browser/recycled", 0),
-            "tabs_opened": stats.get("playwright/page_count", 0),
+            "tabs_opened": stats.get("archiver/browser/tabs_opened", 0),
             "pages_retried": sum(stats.get(f"retry/reason_count/{reason}", 0)
                                  for reason in ("browser-crashed", "browser-unresponsive")),
         }

@@ -14,7 +14,7 @@ from pathlib import Path
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
-from archiver.chromium import chromium_path, launch_options
+from archiver.chromium import chromium_path
 from archiver.outlets import Politeness, load_profiles
 from archiver.lock import OutletLock
 from archiver.logs import install_json_logging
@@ -143,13 +143,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
     if options.render != "never":
         path = chromium_path(options.chromium)
         overrides["ARCHIVER_CHROMIUM"] = path
-        overrides["PLAYWRIGHT_LAUNCH_OPTIONS"] = launch_options(path, options.proxy)
-        # The browser sends its own headers and cookies (what a reader's browser sends),
-        # under the crawl's User-Agent.
-        context = dict(settings.getdict("PLAYWRIGHT_CONTEXTS").get("default", {}))
-        context["user_agent"] = options.user_agent or settings.get("USER_AGENT")
-        context["ignore_https_errors"] = options.ignore_tls_errors
-        overrides["PLAYWRIGHT_CONTEXTS"] = {"default": context}
+        overrides["ARCHIVER_IGNORE_TLS_ERRORS"] = options.ignore_tls_errors
     else:
         overrides["DOWNLOAD_HANDLERS"] = {}     # no browser at all
     block = options.block_private_addresses

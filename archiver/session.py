@@ -104,7 +104,7 @@ def warcinfo_fields(crawler: Crawler, crawl_id: str) -> dict[str, str]:
             browser = "not found"
     recorded = {name: settings.get(name) for name in _RECORDED_SETTINGS}
     return {
-        "software": f"news-archiver/{__version__} (Scrapy, scrapy-playwright, warcio)",
+        "software": f"news-archiver/{__version__} (Scrapy, Playwright, warcio)",
         "browser": browser,
         "isPartOf": crawl_id,
         "operator": settings.get("ARCHIVER_OPERATOR") or f"{getpass.getuser()}@{socket.gethostname()}",

@@ -93,26 +93,21 @@ ITEM_PIPELINES = {
     "pipelines.text_export.TextExportPipeline": 400,
 }
 
-# --- scrapy-playwright ------------------------------------------------------
+# --- the browser (archiver.capture.handler.BrowserDownloadHandler) ------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-# One handler instance serves both schemes, so one browser (see SharedPlaywrightHandler).
+# One handler instance serves both schemes, so one browser; plain fetches go through Scrapy's HTTP client.
 DOWNLOAD_HANDLERS = {
-    "http": "archiver.capture.handler.SharedPlaywrightHandler",
-    "https": "archiver.capture.handler.SharedPlaywrightHandler",
+    "http": "archiver.capture.handler.BrowserDownloadHandler",
+    "https": "archiver.capture.handler.BrowserDownloadHandler",
 }
-PLAYWRIGHT_BROWSER_TYPE = "chromium"
-PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None   # record what the browser really sends, cookies included
-PLAYWRIGHT_MAX_CONTEXTS = 1
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8     # tabs rendering at once: a page waits on the network much of its time
-PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000   # ms; capped by ARCHIVER_PAGE_TIMEOUT
-PLAYWRIGHT_DOWNLOAD_TIMEOUT = 10_000    # ms to notice a page URL is a download (then fetched plainly)
-PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True   # relaunch a crashed/killed Chromium (recycling needs it)
-# The browser's requests pass archiver.capture.guard.TabGuard (in Chromium, cache on), not page.route.
-PLAYWRIGHT_CONTEXTS = {
-    "default": {
-        "service_workers": "block",      # requests served by a service worker escape recording
-        "viewport": ARCHIVER_VIEWPORT,
-        "ignore_https_errors": False,
-        "accept_downloads": False,       # downloads are refetched without the browser (size caps apply)
-    }
+ARCHIVER_BROWSER_TABS = 8               # tabs rendering at once: a page waits on the network much of its time
+ARCHIVER_NAVIGATION_TIMEOUT = 45        # s to a page's load event; capped by ARCHIVER_PAGE_TIMEOUT
+ARCHIVER_DOWNLOAD_WAIT = 10             # s to notice a page URL is a download (then fetched plainly)
+ARCHIVER_IGNORE_TLS_ERRORS = False      # the browser accepts invalid certificates (--ignore-tls-errors)
+# Browser.new_context() options; the viewport (ARCHIVER_VIEWPORT) and USER_AGENT are added from the crawl's
+# settings. The browser sends its own headers and cookies (what a reader's browser sends); its requests pass
+# archiver.capture.guard.TabGuard (in Chromium, cache on).
+ARCHIVER_BROWSER_CONTEXT = {
+    "service_workers": "block",          # requests served by a service worker escape recording
+    "accept_downloads": False,           # downloads are refetched without the browser (size caps apply)
 }

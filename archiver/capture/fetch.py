@@ -15,6 +15,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 
+from archiver.capture.navigation import RENDERED_FLAG
 from archiver.failures import failure_reason, stop_on_disk_full
 from archiver.recording import Exchange, WarcWriteError
 from archiver.session import ArchiveSession
@@ -85,7 +86,7 @@ class FetchRecorder:
         ArchiveSession.of(self.crawler)      # open the WARC before the first response
 
     def response_downloaded(self, response: Response, request: Request, spider) -> None:
-        if "playwright" in response.flags:
+        if RENDERED_FLAG in response.flags:
             return                            # the browser recorder saw the real traffic
         session = ArchiveSession.of(self.crawler)
         try:

@@ -1,22 +1,22 @@
-"""scrapy-playwright's download handler, shared by the http and https schemes.
+"""The archiver's download handler: pages through Chromium, everything else through Scrapy's HTTP client.
 
-Scrapy builds one handler per scheme; registering scrapy-playwright for both
-would start two node drivers and two browsers. This subclass hands the same
-instance to both schemes and closes it once. It also keeps the browser healthy
-over long crawls:
+Built on Playwright's public async API. Scrapy builds one handler per scheme;
+one instance serves both http and https (one browser per crawl) and is closed
+once. A request goes to the browser when the RenderMiddleware gave it a
+``RenderJob`` (``request.meta[RENDER_META_KEY]``). The handler keeps the
+browser healthy over long crawls:
 
 * tabs: a tab renders up to ARCHIVER_TAB_RENDERS pages before it is closed
   (``TabPool``), since opening one costs about as much as rendering a page;
+  at most ARCHIVER_BROWSER_TABS render at once;
 * recycling: after ARCHIVER_BROWSER_RECYCLE_PAGES pages it lets the open pages
-  finish, closes Chromium, and scrapy-playwright launches a fresh one for the
-  next page (Chromium's memory only ever grows);
-* crashes: a killed Chromium is relaunched lazily by scrapy-playwright
-  (PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER, which must stay on); a Playwright
-  call on a page of a browser that just died may never be answered, so the
-  pages it was rendering are cancelled at once (``BrowserGenerations``), fail
-  as ``browser-crashed`` and are retried by the RenderMiddleware;
+  finish, closes Chromium, and the next page launches a fresh one (Chromium's
+  memory only ever grows);
+* crashes: a killed Chromium is relaunched for the next page; its renders are
+  cancelled at once (``BrowserGenerations``), fail as ``browser-crashed`` and
+  are retried by the RenderMiddleware;
 * hangs: opening a page or a DevTools session must answer within seconds,
-  and every page has a hard budget from the moment it exists (navigation and
+  and every page has a hard budget from the moment it has a tab (navigation and
   capture each get ARCHIVER_PAGE_TIMEOUT, plus a margin); a page that timed
   out asks the browser a trivial question, to tell a slow page from a frozen
   Chromium; when Chromium does not answer, the page is closed, the browser is
@@ -25,12 +25,8 @@ over long crawls:
 * downloads: a page URL that turns out to be a file download is fetched again
   as a plain response, so it is archived with Scrapy's size caps instead of
   being buffered by the browser;
-* interception: tabs are guarded in Chromium by ``TabGuard``, not by
-  scrapy-playwright's ``page.route``, which turned Chromium's cache off;
-* ARCHIVER_BROWSER_JS_HEAP_MB caps each tab's JavaScript heap;
-* memory: Playwright's Python client (1.64) keeps a reply callback, with its
-  stack, for every ``__waitInfo__`` message, which the driver never answers;
-  one or two per page, kept forever. They are dropped as they are sent.
+* interception: tabs are guarded in Chromium by ``TabGuard``; Chromium's
+  cache stays on.
 """
 
 from __future__ import annotations
@@ -38,96 +34,95 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-import psutil
 from playwright.async_api import Page
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy_playwright._utils import _attach_page_event_handlers, _maybe_execute_page_init_callback
-from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 
-from archiver.capture.recorder import PageRecorder
-from archiver.capture.generations import BrowserGenerations, answered_within
+from archiver.capture.chromium_host import CLOSE_TIMEOUT, ChromiumHost
+from archiver.capture.generations import answered_within
 from archiver.capture.guard import TabGuard
+from archiver.capture.navigation import navigate, rendered_response
+from archiver.capture.recorder import PageRecorder
 from archiver.capture.tabs import TabPool
+from archiver.chromium import chromium_path, launch_options
 from archiver.failures import PageRefused, failure_reason
 
 logger = logging.getLogger(__name__)
 
-_HANDLERS: "weakref.WeakKeyDictionary[Crawler, SharedPlaywrightHandler]" = weakref.WeakKeyDictionary()
+_HANDLERS: "weakref.WeakKeyDictionary[Crawler, BrowserDownloadHandler]" = weakref.WeakKeyDictionary()
 
+RENDER_META_KEY = "archiver_render"           # the request's RenderJob: render it in the browser
 DOWNLOAD_META_KEY = "archiver_download"       # the page URL was a download, fetched plainly
-HANG_MARGIN = 30.0                             # seconds past navigation + capture before a page is abandoned
-CLOSE_TIMEOUT = 5.0                            # closing a page of a dead browser can hang too
-PROBE_TIMEOUT = 5.0                            # a live Chromium answers a DevTools call in milliseconds
+HANG_MARGIN = 30.0                            # seconds past navigation + capture before a page is abandoned
 
 
-def forget_unanswered_wait_info(connection) -> None:
-    """Stop a Playwright connection from keeping callbacks for messages that get no reply.
+class RenderedPage(Protocol):
+    html: str                                 # the rendered DOM, the response body
 
-    The driver returns early for ``__waitInfo__`` (its own client keeps no
-    callback for it), but the Python client files one per wait in
-    ``_callbacks``; over a long crawl they add up to megabytes.
-    """
-    if getattr(connection, "_archiver_forgets_wait_info", False):
-        return
-    send = connection._send_message_to_server
 
-    def send_and_forget(object, method, params, timeout, no_reply=False):
-        callback = send(object, method, params, timeout, no_reply)
-        if method == "__waitInfo__":
-            connection._callbacks.pop(callback.id, None)
-        return callback
-
-    connection._send_message_to_server = send_and_forget
-    connection._archiver_forgets_wait_info = True
+@dataclass
+class RenderJob:
+    """One page for the browser, set by the RenderMiddleware in the downloader (never pickled)."""
+    recorder: PageRecorder                    # listens to the tab before navigation starts
+    capture: Callable[[Page], Awaitable[RenderedPage]]   # after ``load``: behaviours, screenshot, DOM
+    navigation_timeout: float                 # seconds to the ``load`` event
+    result: Any = None                        # what `capture` returned
 
 
 @dataclass
 class RenderInFlight:
-    """One render's hard time budget and, once it has one, its page."""
+    """One render's hard time budget and, once it has one, its tab."""
     budget: asyncio.Timeout
-    page: Page | None = None
+    tab: Page | None = None
 
 
-class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
-    _closed = False
+def browser_context_options(settings) -> dict:
+    """Keyword arguments for ``Browser.new_context``, read from the crawl's settings."""
+    return {
+        **settings.getdict("ARCHIVER_BROWSER_CONTEXT"),
+        "viewport": settings.getdict("ARCHIVER_VIEWPORT"),
+        "user_agent": settings.get("USER_AGENT"),
+        "ignore_https_errors": settings.getbool("ARCHIVER_IGNORE_TLS_ERRORS"),
+    }
+
+
+class BrowserDownloadHandler:
+    lazy = False
 
     def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
         settings = crawler.settings
+        self.stats = crawler.stats
+        self._http = HTTP11DownloadHandler.from_crawler(crawler)
         self._guard = TabGuard.from_crawler(crawler)
         self.recycle_after = settings.getint("ARCHIVER_BROWSER_RECYCLE_PAGES")
-        if self.recycle_after and not self.config.restart_disconnected_browser:
-            raise ValueError("ARCHIVER_BROWSER_RECYCLE_PAGES needs PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER "
-                             "= True (or set ARCHIVER_BROWSER_RECYCLE_PAGES = 0)")
         page_timeout = settings.getfloat("ARCHIVER_PAGE_TIMEOUT")
         self.idle_wait = page_timeout + 30
         self.hang_timeout = 2 * page_timeout + HANG_MARGIN
-        heap_mb = settings.getint("ARCHIVER_BROWSER_JS_HEAP_MB")
-        if heap_mb:
-            args = list(self.config.launch_options.get("args", ()))
-            args.append(f"--js-flags=--max-old-space-size={heap_mb}")
-            self.config.launch_options = {**self.config.launch_options, "args": args}
+        self.download_wait = settings.getfloat("ARCHIVER_DOWNLOAD_WAIT")
+        launch = launch_options(chromium_path(settings.get("ARCHIVER_CHROMIUM")), settings.get("ARCHIVER_PROXY"),
+                                settings.getint("ARCHIVER_BROWSER_JS_HEAP_MB"))
+        self._host = ChromiumHost(self.stats, launch, browser_context_options(settings), self._browser_gone)
+        self._generations = self._host.generations
         self._pages_since_launch = 0
-        self._generations = BrowserGenerations()
         self._renders: dict[asyncio.Task, RenderInFlight] = {}
-        self._browser_process: psutil.Process | None = None
         self._tabs = TabPool(max(1, settings.getint("ARCHIVER_TAB_RENDERS")))
-        # at most this many tabs exist, busy or idle, so an idle tab never holds a slot
-        # that a render waiting for a new tab needs
-        self._slots = asyncio.Semaphore(self.config.max_pages_per_context)
-        self._busy_pages: set[Page] = set()
-        self._creating = 0
+        # renders at once; an idle tab holds no slot, and there are never more tabs than slots
+        self._slots = asyncio.Semaphore(max(1, settings.getint("ARCHIVER_BROWSER_TABS")))
+        self._busy_tabs: set[Page] = set()
+        self._opening = 0
         self._idle = asyncio.Event()
         self._idle.set()
         self._recycle_lock = asyncio.Lock()
+        self._closed = False
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "SharedPlaywrightHandler":
+    def from_crawler(cls, crawler: Crawler) -> "BrowserDownloadHandler":
         handler = _HANDLERS.get(crawler)
         if handler is None:
             handler = _HANDLERS[crawler] = cls(crawler)
@@ -137,82 +132,76 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         if self._closed:
             return
         self._closed = True
-        await super().close()
-
-    async def _maybe_launch_browser(self) -> None:
-        before = getattr(self, "browser", None)
-        await super()._maybe_launch_browser()
-        if self.browser is not before:
-            forget_unanswered_wait_info(self.browser._impl_obj._connection)
-            self._browser_process = self._newest_browser_process()
-
-    def _newest_browser_process(self) -> psutil.Process | None:
-        """The Chromium just launched: the driver's youngest child (the path scrapy-playwright's
-        memory extension uses to find the driver)."""
-        try:
-            manager = self.browser_provider.playwright_context_manager
-            driver = psutil.Process(manager._connection._transport._proc.pid)
-            return max(driver.children(), key=psutil.Process.create_time, default=None)
-        except (AttributeError, psutil.Error):
-            return None                          # a remote browser, or no driver process
+        await self._http.close()
+        await self._host.close()
 
     # --- downloads -------------------------------------------------------------
-    async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
+    async def download_request(self, request: Request) -> Response:
+        job = request.meta.get(RENDER_META_KEY)
+        if not isinstance(job, RenderJob):
+            return await self._http.download_request(request)
         try:
-            return await self._render(request, spider)
+            return await self._render(request, job)
         except Exception as exc:
             if failure_reason(exc) != "download":
                 raise
             logger.info("%s is a download, not a page: fetching it without the browser", request.url)
             self.stats.inc_value("archiver/browser/downloads_refetched")
             request.meta[DOWNLOAD_META_KEY] = True
-            return await HTTP11DownloadHandler.download_request(self, request)
+            return await self._http.download_request(request)
+        finally:
+            self.stats.inc_value("archiver/browser/requests", job.recorder.requests)
 
     # --- rendering: a tab, a time budget, browser faults named -------------------
-    async def _render(self, request: Request, spider: Spider | None) -> Response:
-        """Render in an idle tab if there is one, else in a new tab (at most max_pages_per_context)."""
+    async def _render(self, request: Request, job: RenderJob) -> Response:
+        """Render in an idle tab if there is one, else in a new tab."""
         async with self._slots:
             if self.recycle_after and self._pages_since_launch >= self.recycle_after:
                 await self._recycle()
-            context = request.meta.setdefault("playwright_context", DEFAULT_CONTEXT_NAME)
-            tab = self._tabs.take(context)
-            if tab is not None:
-                request.meta["playwright_page"] = tab
-            request.meta["playwright_include_page"] = True     # the pool decides when a tab closes
+            tab = self._tabs.take()
+            render = asyncio.ensure_future(self._render_in_tab(request, job, tab))
+            in_flight = self._renders[render] = RenderInFlight(asyncio.timeout(None))
             try:
-                return await self._render_in_tab(request, spider, tab, context)
+                return await self._bounded(request, render, in_flight, tab)
             finally:
-                request.meta.pop("playwright_page", None)
-                request.meta.pop("playwright_include_page", None)
+                self._renders.pop(render, None)
+                self._generations.forget(render)
 
-    async def _render_in_tab(self, request: Request, spider: Spider | None,
-                             tab: Page | None, context: str) -> Response:
-        """scrapy-playwright's download in a task of its own, bounded, with browser faults named.
+    async def _render_in_tab(self, request: Request, job: RenderJob, tab: Page | None) -> Response:
+        """Navigate the tab (a new one without `tab`), capture the page, make its response."""
+        if tab is None:
+            tab = await self._open_tab()
+        await job.recorder.attach(tab)
+        document = await navigate(tab, request.url, job.navigation_timeout, self.download_wait)
+        job.result = await job.capture(tab)
+        return await rendered_response(request, tab, document, job.result.html)
 
-        `tab`: an idle tab to reuse; without one, scrapy-playwright opens a new tab.
+    async def _bounded(self, request: Request, render: asyncio.Task, in_flight: RenderInFlight,
+                       reused: Page | None) -> Response:
+        """Await the render within its budget; name a browser fault when one ended it.
+
+        `reused`: the idle tab the render got (a new tab is bound to its browser as it opens).
         """
-        render = asyncio.ensure_future(super()._download_request(request, spider))
-        in_flight = self._renders[render] = RenderInFlight(asyncio.timeout(None))
         budget = in_flight.budget
         try:
             async with budget:
-                if tab is not None:
+                if reused is not None:
                     self._generations.bind(render)
-                    self._tab_in_use(in_flight, tab)
+                    self._tab_in_use(in_flight, reused)
                 response = await render
-            await self._release(in_flight.page, context, reusable=self._generations.on_current(render))
+            await self._release(in_flight.tab, reusable=self._generations.on_current(render))
             return response
         except (Exception, asyncio.CancelledError) as exc:
             if isinstance(exc, asyncio.CancelledError) and not self._generations.was_lost(render):
                 raise                                  # the crawl itself is stopping
-            await self._close_quietly(in_flight.page)
+            await self._close_quietly(in_flight.tab)
             frozen = False
             if failure_reason(exc) == "timeout" and not budget.expired() and self._generations.on_current(render):
                 # the page timed out: was it the page, or did Chromium itself stop answering?
-                frozen = not await self._browser_answers()
+                frozen = not await self._host.answers()
             unanswered = frozen or (isinstance(exc, PageRefused) and exc.reason == "browser-unresponsive")
             if (budget.expired() or unanswered) and self._generations.on_current(render):
-                await self._replace_unresponsive_browser()
+                await self._host.kill_unresponsive()
             if budget.expired():
                 raise PageRefused("browser-unresponsive", f"Chromium did not finish {request.url} "
                                                           f"within {self.hang_timeout:.0f}s") from None
@@ -223,178 +212,76 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
                 raise PageRefused("browser-crashed",
                                   f"Chromium went away while rendering {request.url}") from None
             raise
-        finally:
-            self._renders.pop(render, None)
-            self._generations.forget(render)
-
-    async def _download_request_with_retry(self, request: Request, spider: Spider) -> Response:
-        """scrapy-playwright's, less its ``page.route`` (TabGuard guards the tab instead)."""
-        page = request.meta.get("playwright_page")
-        if not isinstance(page, Page) or page.is_closed():
-            page = await self._create_page(request=request, spider=spider)
-        context_name = request.meta.setdefault("playwright_context", DEFAULT_CONTEXT_NAME)
-        _attach_page_event_handlers(page=page, request=request, spider=spider, context_name=context_name)
-        await _maybe_execute_page_init_callback(page=page, request=request, context_name=context_name,
-                                                spider=spider)
-        return await self._download_request_with_page(request, page, spider)
-
-    async def _create_browser_context(self, name: str, context_kwargs: dict | None, spider=None):
-        """Contexts whose new_page() cannot hang: a frozen Chromium never answers it."""
-        wrapper = await super()._create_browser_context(name, context_kwargs, spider)
-        new_page = wrapper.context.new_page
-
-        async def new_page_answered(*args, **kwargs) -> Page:
-            async with answered_within("open a page"):
-                return await new_page(*args, **kwargs)
-
-        wrapper.context.new_page = new_page_answered
-        return wrapper
 
     @staticmethod
-    async def _close_quietly(page: Page | None) -> None:
-        if page is None or page.is_closed():
+    async def _close_quietly(tab: Page | None) -> None:
+        if tab is None or tab.is_closed():
             return
         try:
-            await asyncio.wait_for(page.close(), CLOSE_TIMEOUT)
+            await asyncio.wait_for(tab.close(), CLOSE_TIMEOUT)
         except Exception as exc:                 # a dead browser: nothing left to free
-            logger.debug("closing an abandoned page: %r", exc)
-
-    async def _browser_answers(self) -> bool:
-        """Whether the browser process itself still answers a DevTools call (a hung page does not
-        stop it; a frozen Chromium answers nothing)."""
-        browser = getattr(self, "browser", None)
-        if browser is None or not browser.is_connected():
-            return True                          # gone: handled as a crash
-        try:
-            async with asyncio.timeout(PROBE_TIMEOUT):
-                session = await browser.new_browser_cdp_session()
-                await session.send("Browser.getVersion")
-                await session.detach()
-        except TimeoutError:
-            return False
-        except Exception as exc:                 # disconnected meanwhile: a crash, not a freeze
-            logger.debug("probing the browser: %r", exc)
-        return True
-
-    async def _replace_unresponsive_browser(self) -> None:
-        """A frozen Chromium answers nothing, not even close(): kill it, like a crash."""
-        self.stats.inc_value("archiver/browser/unresponsive")
-        process = self._browser_process
-        try:
-            tree = [process, *process.children(recursive=True)] if process else []
-            for member in tree:
-                member.kill()
-        except psutil.Error:
-            tree = []
-        if tree:
-            logger.warning("Chromium stopped answering; killed it (pid %d), it will be relaunched "
-                           "for the next page", process.pid)
-            self._browser_process = None
-            await self._until_disconnected(getattr(self, "browser", None))
-        else:
-            await self._replace_browser("Chromium stopped answering; replacing it", logging.WARNING, lost=True)
-
-    async def _until_disconnected(self, browser) -> None:
-        """Let the disconnect cleanup run first, so a retry cannot pick the dying browser."""
-        try:
-            async with asyncio.timeout(CLOSE_TIMEOUT):
-                while browser is not None and getattr(self, "browser", None) is browser:
-                    await asyncio.sleep(0.05)
-        except TimeoutError:
-            logger.debug("no disconnect from the killed browser after %.0fs", CLOSE_TIMEOUT)
-
-    async def _replace_browser(self, why: str, level: int = logging.INFO, lost: bool = False) -> None:
-        """Close the current Chromium; scrapy-playwright launches a fresh one for the next page.
-
-        `lost`: renders still on it cannot finish and are retried (not so when recycling,
-        which waits until its pages are done).
-        """
-        browser = getattr(self, "browser", None)
-        if browser is None:
-            return
-        logger.log(level, why)
-        # do the disconnect cleanup here, so a late callback cannot touch the next browser
-        browser.remove_listener("disconnected", self._browser_disconnected_callback)
-        await self._forget_browser(lost)
-        try:
-            await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
-        except Exception as exc:                 # already gone, or wedged: nothing more to do
-            logger.debug("closing the old browser: %r", exc)
-
-    async def _browser_disconnected_callback(self) -> None:
-        live = getattr(self, "browser", None) is not None and self.browser.is_connected()
-        if not live and not self._closed:        # not our own replacement, nor shutdown
-            logger.warning("Chromium disconnected (crashed or killed); it will be relaunched "
-                           "for the next page")
-            self.stats.inc_value("archiver/browser/disconnected")
-        await self._forget_browser(lost=True)
-
-    async def _forget_browser(self, lost: bool) -> None:
-        if lost:
-            self._generations.lose_current()
-        else:
-            self._generations.retire_current()
-        try:
-            # closes the contexts, which a wedged browser never confirms
-            await asyncio.wait_for(super()._browser_disconnected_callback(), CLOSE_TIMEOUT)
-        except TimeoutError:
-            self.context_wrappers.clear()
-            if self.config.restart_disconnected_browser and hasattr(self, "browser"):
-                del self.browser
-        self._busy_pages.clear()
-        self._tabs.clear()
-        self._pages_since_launch = 0
-        self._update_idle()
+            logger.debug("closing an abandoned tab: %r", exc)
 
     # --- tabs and recycling -------------------------------------------------------
-    async def _create_page(self, request: Request, spider: Spider) -> Page:
+    async def _open_tab(self) -> Page:
+        """A new guarded tab, on the current browser (launched if needed)."""
         self._generations.bind(asyncio.current_task())
-        self._creating += 1
+        self._opening += 1
         self._idle.clear()
         try:
-            page = await super()._create_page(request, spider)
+            context = await self._host.context()
+            async with answered_within("open a page"):
+                tab = await context.new_page()
         finally:
-            self._creating -= 1
+            self._opening -= 1
             self._update_idle()
-        page.once("close", lambda *_: self._page_closed(page))
-        page.once("crash", lambda *_: self._tabs.forget(page))
+        self.stats.inc_value("archiver/browser/tabs_opened")
+        tab.once("close", lambda *_: self._tab_closed(tab))
+        tab.once("crash", lambda *_: self._tabs.forget(tab))
         try:
-            await self._guard.attach(page)
+            await self._guard.attach(tab)
         except Exception:
-            await self._close_quietly(page)      # an unguarded tab must not load anything
+            await self._close_quietly(tab)      # an unguarded tab must not load anything
             raise
         in_flight = self._renders.get(asyncio.current_task())
         if in_flight is not None:
-            self._tab_in_use(in_flight, page)
-        return page
+            self._tab_in_use(in_flight, tab)
+        return tab
 
     def _tab_in_use(self, in_flight: RenderInFlight, tab: Page) -> None:
         """A render has its tab, new or reused: its time budget starts now."""
         self.stats.inc_value("archiver/browser/renders")
         self._tabs.count_render(tab)
         self._pages_since_launch += 1
-        self._busy_pages.add(tab)
+        self._busy_tabs.add(tab)
         self._update_idle()
-        in_flight.page = tab
+        in_flight.tab = tab
         in_flight.budget.reschedule(asyncio.get_running_loop().time() + self.hang_timeout)
 
-    async def _release(self, tab: Page | None, context: str, reusable: bool) -> None:
+    async def _release(self, tab: Page | None, reusable: bool) -> None:
         """After a good render: keep the tab for the next page, unless its recorder still holds
         it, its browser was replaced meanwhile, or it has rendered its share."""
         if tab is None:
             return
-        self._busy_pages.discard(tab)
-        if not (reusable and PageRecorder.of(tab) is None and self._tabs.give_back(tab, context)):
+        self._busy_tabs.discard(tab)
+        if not (reusable and PageRecorder.of(tab) is None and self._tabs.give_back(tab)):
             await self._close_quietly(tab)
         self._update_idle()
 
-    def _page_closed(self, page: Page) -> None:
-        self._busy_pages.discard(page)
-        self._tabs.forget(page)
+    def _tab_closed(self, tab: Page) -> None:
+        self._busy_tabs.discard(tab)
+        self._tabs.forget(tab)
+        self._update_idle()
+
+    def _browser_gone(self) -> None:
+        """The browser closed or was lost, and every tab with it."""
+        self._busy_tabs.clear()
+        self._tabs.clear()
+        self._pages_since_launch = 0
         self._update_idle()
 
     def _update_idle(self) -> None:
-        if not self._busy_pages and not self._creating:
+        if not self._busy_tabs and not self._opening:
             self._idle.set()
         else:
             self._idle.clear()
@@ -406,9 +293,9 @@ class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             try:
                 await asyncio.wait_for(self._idle.wait(), self.idle_wait)
             except TimeoutError:
-                logger.warning("recycling Chromium with %d pages still open", len(self._busy_pages))
-            if getattr(self, "browser", None) is not None:
-                await self._replace_browser(f"recycling Chromium after {self._pages_since_launch} "
-                                            f"pages (ARCHIVER_BROWSER_RECYCLE_PAGES)")
+                logger.warning("recycling Chromium with %d pages still open", len(self._busy_tabs))
+            if self._host.launched:
+                await self._host.replace(f"recycling Chromium after {self._pages_since_launch} "
+                                         f"pages (ARCHIVER_BROWSER_RECYCLE_PAGES)")
                 self.stats.inc_value("archiver/browser/recycled")
             self._pages_since_launch = 0

@@ -58,6 +58,7 @@ class PageRecorder:
     document_body: bytes | None = None        # that HTML as the server sent it (decoded)
     document_encoding: str | None = None
     exchanges: int = 0
+    requests: int = 0                         # requests the page made (cache hits included)
     failures: list[str] = field(default_factory=list)
     refusal: tuple[str, str] | None = None    # (reason, message): why this page was given up
     write_error: WarcWriteError | None = None # the first failed WARC write (disk full...)
@@ -82,7 +83,7 @@ class PageRecorder:
         return ref() if ref is not None else None
 
     async def attach(self, page: Page, request=None) -> None:
-        """scrapy-playwright's page-init callback: listen before navigation starts."""
+        """Listen to the tab before its navigation starts."""
         self._page = page
         _RECORDERS[page] = weakref.ref(self)
         self._listeners = [
@@ -191,6 +192,7 @@ class PageRecorder:
         task.add_done_callback(self._pending.discard)
 
     def _on_request(self, request: BrowserRequest) -> None:
+        self.requests += 1
         self._activity(+1)
 
     def _on_failed(self, request: BrowserRequest) -> None:

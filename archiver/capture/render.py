@@ -1,17 +1,18 @@
 """Rendering in Chromium: which requests go to the browser, and what happens on the page.
 
 ``RenderMiddleware`` decides per request (``--render auto|always|never`` and the
-outlet's render rules) and hands scrapy-playwright a page-init callback (the
-``PageRecorder``) and one page method, ``capture_page``: behaviours, then a
-full-page screenshot and the rendered DOM, all within a hard time budget.
-Only picklable flags travel through the scheduler; the browser objects are
-attached here, just before download, and removed again afterwards.
+outlet's render rules) and hands the download handler a ``RenderJob``: the
+``PageRecorder`` that listens to the tab, and ``capture_page``: behaviours,
+then a full-page screenshot and the rendered DOM, all within a hard time
+budget. Only picklable flags travel through the scheduler; the job is attached
+here, just before download, and removed again when the request is retried.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import logging
 import uuid
@@ -24,11 +25,10 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
-from scrapy_playwright.page import PageMethod
 
 from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_through
 from archiver.capture.recorder import PageRecorder
-from archiver.capture.handler import DOWNLOAD_META_KEY
+from archiver.capture.handler import DOWNLOAD_META_KEY, RENDER_META_KEY, RenderJob
 from archiver.failures import REASON_META_KEY, PageRefused, failure_reason, stop_on_disk_full
 from archiver.recording import WarcLocation
 from archiver.session import ArchiveSession
@@ -36,10 +36,6 @@ from archiver.session import ArchiveSession
 logger = logging.getLogger(__name__)
 
 RENDERED_KINDS = ("page", "article")
-_BROWSER_META = (
-    "playwright", "playwright_page_init_callback", "playwright_page_methods",
-    "playwright_page_goto_kwargs", "playwright_context",
-)
 
 
 class RenderTimeout(Exception):
@@ -76,6 +72,7 @@ class Capture:
     dom_record: WarcLocation | None = None
     exchanges: int = 0
     failures: list[str] = field(default_factory=list)
+    html: str = ""                            # the rendered DOM (the response body)
 
 
 async def _screenshot(page: Page, max_height: int) -> bytes:
@@ -126,9 +123,9 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
                 capture.screenshot = relative
                 capture.screenshot_record = session.writer.write_resource(
                     f"urn:fullPage:{url}", "image/png", png, captured_at=now, page_id=recorder.page_id)
-            dom = (await page.content()).encode("utf-8")
+            capture.html = await page.content()
             capture.dom_record = session.writer.write_resource(
-                f"urn:dom:{url}", "text/html; charset=utf-8", dom, captured_at=now,
+                f"urn:dom:{url}", "text/html; charset=utf-8", capture.html.encode("utf-8"), captured_at=now,
                 page_id=recorder.page_id)
             await recorder.drain()
             recorder.detach()                  # the tab may now render another page
@@ -147,10 +144,9 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
 
 
 def capture_of(response: Response | Request) -> Capture | None:
-    for method in response.meta.get("playwright_page_methods") or ():
-        if isinstance(method.result, Capture):
-            return method.result
-    return None
+    """What the browser captured of a rendered page; None for a plain fetch."""
+    job = response.meta.get(RENDER_META_KEY)
+    return job.result if isinstance(job, RenderJob) and isinstance(job.result, Capture) else None
 
 
 class RenderMiddleware:
@@ -170,8 +166,7 @@ class RenderMiddleware:
             scroll_step_delay=settings.getfloat("ARCHIVER_SCROLL_STEP_DELAY"),
         )
         # the page timeout is a hard cap on everything, navigation included
-        self.navigation_timeout_ms = min(settings.getint("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT"),
-                                         int(self.options.page_timeout * 1000))
+        self.navigation_timeout = min(settings.getfloat("ARCHIVER_NAVIGATION_TIMEOUT"), self.options.page_timeout)
         self.crash_retries = settings.getint("ARCHIVER_BROWSER_CRASH_RETRIES")
         self.max_body_size = settings.getint("DOWNLOAD_MAXSIZE") or PageRecorder.max_body_size
 
@@ -202,14 +197,9 @@ class RenderMiddleware:
             options = RenderOptions(**{**options.__dict__,
                                        "consent_selector": profile.consent_selector,
                                        "load_more_selector": profile.load_more_selector})
-        request.meta.update(
-            playwright=True,
-            playwright_context="default",
-            playwright_page_init_callback=recorder.attach,
-            playwright_page_goto_kwargs={"wait_until": "load", "timeout": self.navigation_timeout_ms},
-            playwright_page_methods=[PageMethod(capture_page, recorder=recorder, session=session,
-                                                options=options, url=request.url)],
-        )
+        capture = functools.partial(capture_page, recorder=recorder, session=session, options=options,
+                                    url=request.url)
+        request.meta[RENDER_META_KEY] = RenderJob(recorder, capture, self.navigation_timeout)
         return None
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None):
@@ -222,9 +212,9 @@ class RenderMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None):
-        callback = request.meta.get("playwright_page_init_callback")
-        recorder = getattr(callback, "__self__", None)
-        if isinstance(recorder, PageRecorder) and not request.meta.get(DOWNLOAD_META_KEY):
+        job = request.meta.get(RENDER_META_KEY)
+        recorder = job.recorder if isinstance(job, RenderJob) else None
+        if recorder is not None and not request.meta.get(DOWNLOAD_META_KEY):
             if recorder.write_error is not None:
                 request.meta[REASON_META_KEY] = "disk-full"
             elif recorder.refusal is not None:
@@ -234,8 +224,7 @@ class RenderMiddleware:
         reason = failure_reason(exception, request)
         if reason == "disk-full":
             stop_on_disk_full(self.crawler, exception)
-        for key in _BROWSER_META:          # a retried request must pickle again
-            request.meta.pop(key, None)
+        request.meta.pop(RENDER_META_KEY, None)     # a retried request must pickle again
         if reason in ("browser-crashed", "browser-unresponsive"):
             # Chromium or the tab died or hung: the page itself may be fine, try it again (bounded)
             request.meta.pop(REASON_META_KEY, None)

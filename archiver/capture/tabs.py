@@ -21,14 +21,13 @@ from playwright.async_api import Page
 @dataclass
 class TabPool:
     max_renders: int = 25                       # renders per tab; 1 opens a fresh tab for every page
-    _idle: dict[str, list[Page]] = field(default_factory=dict)   # context name -> idle tabs
+    _idle: list[Page] = field(default_factory=list)
     _renders: "weakref.WeakKeyDictionary[Page, int]" = field(default_factory=weakref.WeakKeyDictionary)
 
-    def take(self, context: str) -> Page | None:
-        """An idle tab of this context; None: open a new one."""
-        idle = self._idle.get(context, [])
-        while idle:
-            tab = idle.pop()
+    def take(self) -> Page | None:
+        """An idle tab; None: open a new one."""
+        while self._idle:
+            tab = self._idle.pop()
             if not tab.is_closed():
                 return tab
         return None
@@ -37,18 +36,17 @@ class TabPool:
         """The tab, new or reused, starts rendering a page."""
         self._renders[tab] = self._renders.get(tab, 0) + 1
 
-    def give_back(self, tab: Page, context: str) -> bool:
+    def give_back(self, tab: Page) -> bool:
         """Keep the tab for a later render; False when it has done its share and must be closed."""
         if tab.is_closed() or self._renders.get(tab, 0) >= self.max_renders:
             return False
-        self._idle.setdefault(context, []).append(tab)
+        self._idle.append(tab)
         return True
 
     def forget(self, tab: Page) -> None:
         """The tab closed (or crashed) on its own."""
-        for idle in self._idle.values():
-            if tab in idle:
-                idle.remove(tab)
+        if tab in self._idle:
+            self._idle.remove(tab)
 
     def clear(self) -> None:
         """The browser is going away, and its tabs with it."""
