@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import psutil
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import Playwright as Driver
 from playwright.async_api import Error as PlaywrightError
 from scrapy.statscollectors import StatsCollector
 
@@ -33,6 +34,11 @@ logger = logging.getLogger(__name__)
 LAUNCH_MARKER = "--archiver-launch"     # unknown to Chromium, which ignores it; names one launch
 CLOSE_TIMEOUT = 5.0                     # closing a wedged browser can hang
 PROBE_TIMEOUT = 5.0                     # a live Chromium answers a DevTools call in milliseconds
+
+
+async def start_driver() -> Driver:
+    """Playwright's driver (a node process), which launches and drives Chromium."""
+    return await async_playwright().start()
 
 
 def launched_process(marker: str) -> psutil.Process | None:
@@ -82,7 +88,7 @@ class ChromiumHost:
         self.context_options = context_options
         self.on_gone = on_gone
         self.generations = BrowserGenerations()
-        self._playwright: Playwright | None = None
+        self._driver: Driver | None = None
         self._live: LiveBrowser | None = None
         self._lock = asyncio.Lock()
         self._closed = False
@@ -90,6 +96,11 @@ class ChromiumHost:
     @property
     def launched(self) -> bool:
         return self._live is not None
+
+    @property
+    def browser_process(self) -> psutil.Process | None:
+        """The current Chromium's browser process (None: none running, or not found)."""
+        return self._live.process if self._live is not None else None
 
     async def context(self) -> BrowserContext:
         """The browser context tabs are opened in; launches Chromium if there is none."""
@@ -101,11 +112,11 @@ class ChromiumHost:
             return self._live.context
 
     async def _launch(self) -> None:
-        if self._playwright is None:
-            self._playwright = await async_playwright().start()
+        if self._driver is None:
+            self._driver = await start_driver()
         marker = f"{LAUNCH_MARKER}={uuid.uuid4().hex}"
         options = {**self.launch_options, "args": [*self.launch_options.get("args", ()), marker]}
-        browser = await self._playwright.chromium.launch(**options)
+        browser = await self._driver.chromium.launch(**options)
         try:
             context = await browser.new_context(**self.context_options)
         except Exception:
@@ -201,6 +212,6 @@ class ChromiumHost:
             live = self._forget(lost=False)
             if live is not None:
                 await self._close_browser(live.browser, live.process)
-            if self._playwright is not None:
-                await self._playwright.stop()
-                self._playwright = None
+            if self._driver is not None:
+                await self._driver.stop()
+                self._driver = None
