@@ -1,4 +1,5 @@
-"""The browser layer uses Playwright's public API only, and no scrapy-playwright at all.
+"""The browser layer uses Playwright's public API only, and no scrapy-playwright at all; the venv is what
+constraints.txt pins.
 
 Private names (a leading underscore) of a dependency change without notice
 between releases; an upgrade would then break rendering silently. This is the
@@ -40,3 +41,24 @@ def test_only_public_playwright_modules_are_imported():
                                                        and any(p.startswith("_") for p in parts)):
                     bad.append(f"{path.relative_to(ARCHIVER.parent)}:{node.lineno}: {name}")
     assert not bad, "private or dropped browser modules imported:\n" + "\n".join(bad)
+
+
+def test_installed_versions_are_the_constraints():
+    """constraints.txt is what CI tested; an upgrade in the venv must show up here, not as a silent change."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    constraints = Path(__file__).resolve().parents[1] / "constraints.txt"
+    differ = []
+    for line in constraints.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, pinned = line.partition("==")
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            differ.append(f"{name}: not installed (constraints.txt has {pinned})")
+            continue
+        if installed != pinned:
+            differ.append(f"{name}: {installed} installed, constraints.txt has {pinned}")
+    assert not differ, ("the venv is not what constraints.txt pins (make setup installs with it; after a "
+                        "deliberate upgrade, regenerate it as its header says):\n" + "\n".join(differ))
