@@ -33,6 +33,7 @@ from bench.soak import WINDOW_PAGES, soak  # noqa: E402
 
 OUTLET = "benchgazette"
 STATIC, LATENT, RENDER, SHOT = "static 0 ms", "static {} ms", "render", "render +png"
+TIER_KEYS = ("static", "latent", "render", "render+png")      # --tiers names, in the order of the tiers
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--latency-ms", type=int, default=20, help="added per response in the latency tier")
     p.add_argument("--soak-pages", type=int, default=2000, help="rendered pages of the memory soak (0 skips)")
     p.add_argument("--quick", action="store_true", help="tiny sizes, one round, no soak: a smoke test")
+    p.add_argument("--tiers", default=",".join(TIER_KEYS),
+                   help=f"comma-separated tiers to run, of {', '.join(TIER_KEYS)} (the repeated crawl and "
+                        f"the extraction timing run with static)")
     p.add_argument("--json", type=Path, help="write every run and the summary here")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (sites, logs)")
     args = p.parse_args(argv)
+    args.tiers = [t.strip() for t in args.tiers.split(",") if t.strip()]
+    unknown = set(args.tiers) - set(TIER_KEYS)
+    if unknown:
+        p.error(f"--tiers: unknown {', '.join(sorted(unknown))}; choose from {', '.join(TIER_KEYS)}")
     if args.quick:
         args.articles, args.render_articles, args.rounds, args.soak_pages = 30, 6, 1, 0
     return args
@@ -179,10 +187,13 @@ def main(argv: list[str] | None = None) -> int:
             Tier(RENDER, served["render"], ("bare scrapy-playwright", "archiver render")),
             Tier(SHOT, served["render"], ("bare scrapy-playwright +png", "archiver render +png")),
         ]
+        tiers = [tier for key, tier in zip(TIER_KEYS, tiers) if key in args.tiers]
         bench = Bench(tmp, nginx, specs, console)
         bench.rounds(tiers, args.rounds)
-        repeat, repeat_detail = bench.repeat(served["static"])
-        extract = extraction_ms(sites["static"])
+        repeat, repeat_detail, extract = None, "not run", None
+        if "static" in args.tiers:
+            repeat, repeat_detail = bench.repeat(served["static"])
+            extract = extraction_ms(sites["static"])
         soak_result = None
         if args.soak_pages:
             console.print(f"[bold]memory soak: {args.soak_pages} rendered pages[/]")
@@ -196,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     summaries = summarize(bench.results, {n for n, s in specs.items() if s.baseline})
     notes.append(f"repeated crawl of the unchanged site: {_pct(repeat)} of the first crawl's WARC bytes ({repeat_detail})")
-    notes.append(f"extraction: {extract:.2f} ms per article (median of {min(200, args.articles)})")
+    if extract is not None:
+        notes.append(f"extraction: {extract:.2f} ms per article (median of {min(200, args.articles)})")
     if soak_result:
         points = ", ".join(f"{n}: {_mb(v)}" for n, v in soak_result.checkpoints.items())
         notes.append(f"memory soak (archiver render, no screenshots; {soak_result.rendered} rendered, "
