@@ -36,7 +36,7 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from playwright.async_api import Page
 from scrapy import Request
@@ -63,7 +63,8 @@ HANG_MARGIN = 30.0                            # seconds past navigation + captur
 
 
 class RenderedPage(Protocol):
-    html: str                                 # the rendered DOM, the response body
+    """What a render's capture returns; its rendered DOM becomes the response body."""
+    html: str
 
 
 @dataclass
@@ -72,7 +73,7 @@ class RenderJob:
     recorder: PageRecorder                    # listens to the tab before navigation starts
     capture: Callable[[Page], Awaitable[RenderedPage]]   # after ``load``: behaviours, screenshot, DOM
     navigation_timeout: float                 # seconds to the ``load`` event
-    result: Any = None                        # what `capture` returned
+    result: RenderedPage | None = None        # what `capture` returned
 
 
 @dataclass
@@ -93,6 +94,9 @@ def browser_context_options(settings) -> dict:
 
 
 class BrowserDownloadHandler:
+    """Scrapy download handler for http and https: a request with a RenderJob is rendered in a tab of
+    the crawl's one Chromium, any other goes to Scrapy's HTTP/1.1 handler."""
+
     lazy = False
 
     def __init__(self, crawler: Crawler) -> None:
