@@ -130,8 +130,8 @@ class GuardMiddleware:
 class TabGuard:
     """Holds every tab's requests in Chromium (CDP ``Fetch``) until the rules let them through.
 
-    scrapy-playwright's ``page.route`` sent every request of every page through
-    Python, and made Playwright turn Chromium's cache off while it did, so the
+    Playwright's ``page.route`` (which scrapy-playwright used) sends every request
+    of every page through Python, and turns Chromium's cache off while it does, so the
     shared CSS and images were fetched again for every page. Here Chromium
     pauses only documents (pages and frames: the navigation lock, schemes and
     redirect chains concern them), or every request when private addresses are
