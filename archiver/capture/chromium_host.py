@@ -125,6 +125,8 @@ class ChromiumHost:
         self._live = LiveBrowser(browser, context, launched_process(marker))
         browser.on("disconnected", self._disconnected)
         self.stats.inc_value("archiver/browser/launches")
+        logger.info("Chromium %s launched (pid %s)", browser.version,
+                    self._live.process.pid if self._live.process else "unknown")
 
     def _disconnected(self, browser: Browser) -> None:
         live = self._live

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from playwright.async_api import Page
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Response
@@ -123,6 +123,7 @@ class BrowserDownloadHandler:
         self._idle = asyncio.Event()
         self._idle.set()
         self._recycle_lock = asyncio.Lock()
+        self._prelaunch: asyncio.Future | None = None
         self._closed = False
 
     @classmethod
@@ -130,7 +131,19 @@ class BrowserDownloadHandler:
         handler = _HANDLERS.get(crawler)
         if handler is None:
             handler = _HANDLERS[crawler] = cls(crawler)
+            crawler.signals.connect(handler.engine_started, signal=signals.engine_started)
         return handler
+
+    def engine_started(self) -> None:
+        """Launch Chromium while the crawl discovers its first pages (robots.txt, sitemaps), so the
+        first render does not wait for it; a launch that fails here is tried again by that render."""
+        self._prelaunch = asyncio.ensure_future(self._host.context())
+        self._prelaunch.add_done_callback(self._prelaunched)
+
+    @staticmethod
+    def _prelaunched(launch: asyncio.Future) -> None:
+        if not launch.cancelled() and launch.exception() is not None:
+            logger.warning("launching Chromium failed (tried again for the first page): %r", launch.exception())
 
     async def close(self) -> None:
         if self._closed:
