@@ -1,0 +1,1 @@
+"""Article history: versions of an article over time, and what changed between them."""
