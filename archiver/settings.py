@@ -91,6 +91,7 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "pipelines.warc_metadata.ItemWarcPipeline": 300,
     "pipelines.text_export.TextExportPipeline": 400,
+    "pipelines.search_index.SearchIndexPipeline": 500,
 }
 
 # --- scrapy-playwright ------------------------------------------------------
@@ -116,3 +117,15 @@ PLAYWRIGHT_CONTEXTS = {
         "accept_downloads": False,       # downloads are refetched without the browser (size caps apply)
     }
 }
+
+# --- Search and the research page -------------------------------------------
+ARCHIVER_SEARCH_ENABLED = True          # index every article version as it is written (<root>/search.sqlite)
+ARCHIVER_SEARCH_INDEX = "search.sqlite" # file name under the output root
+ARCHIVER_SEARCH_BATCH = 50              # versions per SQLite transaction while crawling (the rest at the end)
+ARCHIVER_SEARCH_WEIGHTS = (10.0, 4.0, 1.0)   # bm25 weights: title, byline, body
+ARCHIVER_SEARCH_LIMIT = 20              # results per query
+ARCHIVER_SEARCH_SNIPPET_TOKENS = 24     # words around the match in a snippet
+ARCHIVER_REPLAY_BASE_URL = "http://127.0.0.1:8090"   # where `archiver replay ROOT --port 8090` serves;
+                                        # `archiver search` prints replay links under it
+ARCHIVER_UI_HOST = "127.0.0.1"
+ARCHIVER_UI_PORT = 8080

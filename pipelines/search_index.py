@@ -1,0 +1,60 @@
+"""Adds every article version to the output root's search index as it is written.
+
+Rows are buffered and written ``ARCHIVER_SEARCH_BATCH`` at a time, in one
+transaction each, and the rest when the spider closes, so SQLite costs the
+crawl one commit per batch, not one per item. Versions a killed crawl had not
+flushed are still in the WARC: ``archiver search --reindex`` recovers them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archiver.search import SearchIndex
+from archiver.search.entry import IndexedVersion
+from archiver.session import ArchiveSession
+
+
+class SearchIndexPipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.root = Path(crawler.settings.get("ARCHIVER_OUTPUT_ROOT") or "warcs")
+        self.batch = crawler.settings.getint("ARCHIVER_SEARCH_BATCH")
+        self.pending: list[IndexedVersion] = []
+        self.index: SearchIndex | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "SearchIndexPipeline":
+        if not crawler.settings.getbool("ARCHIVER_SEARCH_ENABLED"):
+            raise NotConfigured("ARCHIVER_SEARCH_ENABLED is off: no search index")
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def process_item(self, item, spider=None):
+        crawl = ArchiveSession.of(self.crawler).output_dir.name
+        version = IndexedVersion.from_item(ItemAdapter(item).asdict(), crawl)
+        if version is not None:
+            self.pending.append(version)
+            if len(self.pending) >= self.batch:
+                self.flush()
+        return item
+
+    def flush(self) -> None:
+        if self.index is None:
+            self.index = SearchIndex.of_root(self.root)
+        added = self.index.add(self.pending)
+        self.crawler.stats.inc_value("archiver/search/indexed", added)
+        self.pending.clear()
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.pending:
+            self.flush()
+        if self.index is not None:
+            self.index.close()
+            self.index = None
