@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{target.name}: WARC files in {target.crawl_dir / 'warc'}, items in "
               f"{target.crawl_dir / 'items.jsonl'}, texts in {target.crawl_dir / 'articles'}, "
               f"screenshots in {target.crawl_dir / 'screenshots'}")
+    print(f"search and browse the archive: archiver ui {args.out}   (or: archiver search QUERY {args.out})")
     return exit_code(targets)
 
 
