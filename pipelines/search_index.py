@@ -8,6 +8,8 @@ flushed are still in the WARC: ``archiver search --reindex`` recovers them.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 
 from itemadapter import ItemAdapter
@@ -15,9 +17,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archiver.search import SearchIndex
+from archiver.search import SearchIndex, index_path
 from archiver.search.entry import IndexedVersion
 from archiver.session import ArchiveSession
+
+logger = logging.getLogger(__name__)
 
 
 class SearchIndexPipeline:
@@ -46,10 +50,18 @@ class SearchIndexPipeline:
         return item
 
     def flush(self) -> None:
-        if self.index is None:
-            self.index = SearchIndex.of_root(self.root)
-        added = self.index.add(self.pending)
-        self.crawler.stats.inc_value("archiver/search/indexed", added)
+        """Write the pending versions; a failure (disk full) costs the index only, never the items."""
+        try:
+            if self.index is None:
+                self.index = SearchIndex.of_root(self.root)
+            added = self.index.add(self.pending)
+        except sqlite3.Error as exc:
+            logger.error("search index %s: %d article versions not indexed (%s); they are in the WARC, "
+                         "`archiver search --reindex %s` adds them", index_path(self.root), len(self.pending),
+                         exc, self.root)
+            self.crawler.stats.inc_value("archiver/search/not_indexed", len(self.pending))
+        else:
+            self.crawler.stats.inc_value("archiver/search/indexed", added)
         self.pending.clear()
 
     def spider_closed(self, spider, reason: str) -> None:
