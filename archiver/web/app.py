@@ -69,7 +69,8 @@ def create_app(config: SiteConfig) -> Flask:
             except QueryError as exc:
                 error = str(exc)
         status = 400 if error else 200
-        return render_template("search.html", query=query, values=values, hits=hits, error=error), status
+        return render_template("search.html", query=query, values=values, hits=hits, error=error,
+                               indexed=index().count()), status
 
     @app.get("/article")
     def article_page() -> str:
