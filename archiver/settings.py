@@ -129,3 +129,4 @@ ARCHIVER_REPLAY_BASE_URL = "http://127.0.0.1:8090"   # where `archiver replay RO
                                         # `archiver search` prints replay links under it
 ARCHIVER_UI_HOST = "127.0.0.1"
 ARCHIVER_UI_PORT = 8080
+ARCHIVER_UI_THREADS = 4                 # requests the research page serves at once

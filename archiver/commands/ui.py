@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default=defaults.ARCHIVER_UI_HOST, help="address to bind (default %(default)s)")
     parser.add_argument("--replay-port", type=int, default=0, help="port of pywb (default: any free port)")
     parser.add_argument("--no-replay", action="store_true",
-                        help=f"do not start pywb; replay links point at --replay-base")
+                        help="do not start pywb; replay links point at --replay-base")
     parser.add_argument("--replay-base", default=defaults.ARCHIVER_REPLAY_BASE_URL, metavar="URL",
                         help="with --no-replay: where replay links point (default %(default)s)")
     parser.set_defaults(func=run)
@@ -50,12 +50,14 @@ def run(args: argparse.Namespace) -> int:
             try:
                 replay = start_replay([root], args.replay_port, host=args.host)
             except (FileNotFoundError, ValueError, RuntimeError) as exc:
-                print(f"archiver ui: replay could not start: {exc}", file=sys.stderr)
+                print(f"archiver ui: replay could not start: {exc} (--no-replay serves the page without it)",
+                      file=sys.stderr)
                 return 1
             print(f"replay: {replay.url}/", flush=True)
         config = SiteConfig(root=root, replay_base=replay.url if replay else args.replay_base)
         try:
-            server = create_server(create_app(config), host=args.host, port=args.port, threads=4)
+            server = create_server(create_app(config), host=args.host, port=args.port,
+                                   threads=defaults.ARCHIVER_UI_THREADS)
         except OSError as exc:
             print(f"archiver ui: cannot listen on {args.host}:{args.port} ({exc}); pick another --port",
                   file=sys.stderr)

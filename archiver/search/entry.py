@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 
 def utc_instant(value: str | None) -> str | None:
@@ -48,7 +48,7 @@ class IndexedVersion:
     crawl: str                      # the crawl folder's name under the output root
     item: str                       # the item as exported (JSON, sorted keys)
 
-    COLUMNS = ("record_id", "url", "version", "outlet", "title", "byline", "body", "authors", "section",
+    COLUMNS: ClassVar[tuple[str, ...]] = ("record_id", "url", "version", "outlet", "title", "byline", "body", "authors", "section",
                "date_published", "published_utc", "language", "captured_at", "warc_filename", "warc_offset",
                "crawl", "item")
 

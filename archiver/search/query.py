@@ -46,13 +46,13 @@ class SearchFilters:
             clauses.append("v.outlet = ?")
             params.append(self.outlet)
         if self.author:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(v.authors) WHERE json_each.value LIKE ?)")
+            clauses.append("EXISTS (SELECT 1 FROM json_each(v.authors) WHERE json_each.value LIKE ? ESCAPE '\\')")
             params.append(f"%{_like_escape(self.author)}%")
         if self.section:
             clauses.append("v.section = ? COLLATE NOCASE")
             params.append(self.section)
         if self.language:
-            clauses.append("(v.language = ? COLLATE NOCASE OR v.language LIKE ?)")
+            clauses.append("(v.language = ? COLLATE NOCASE OR v.language LIKE ? ESCAPE '\\')")
             params += [self.language, f"{_like_escape(self.language)}-%"]
         if self.since:
             clauses.append("v.published_utc >= ?")
@@ -60,7 +60,7 @@ class SearchFilters:
         if self.until:
             clauses.append("v.published_utc < ?" if _is_date(self.until) else "v.published_utc <= ?")
             params.append(_bound(self.until, end=True))
-        return [c.replace("LIKE ?", "LIKE ? ESCAPE '\\'") for c in clauses], params
+        return clauses, params
 
 
 def _like_escape(text: str) -> str:

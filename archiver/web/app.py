@@ -81,8 +81,8 @@ def create_app(config: SiteConfig) -> Flask:
         by_id = {v.id: v for v in versions}
         shown = by_id.get(request.args.get("id", type=int)) or versions[-1]
         to = by_id.get(request.args.get("to", type=int)) or shown
-        before = [v for v in versions if versions.index(v) < versions.index(to)]
-        frm = by_id.get(request.args.get("from", type=int)) or (before[-1] if before else to)
+        previous = versions[max(versions.index(to) - 1, 0)]       # by default, what changed last
+        frm = by_id.get(request.args.get("from", type=int)) or previous
         comparison = side_by_side(frm.item, to.item) if frm.id != to.id else None
         return render_template("article.html", url=url, versions=versions, shown=shown, frm=frm, to=to,
                                comparison=comparison, ordinal={v.id: n for n, v in enumerate(versions, 1)})
