@@ -33,8 +33,9 @@ def test_versions_are_written_in_batches_and_the_rest_at_close(tmp_path):
     pipeline = SearchIndexPipeline.from_crawler(crawler)
     for n in range(4):
         assert pipeline.process_item(_article(n)) is not None
+    pipeline.writer.submit(lambda: None).result()     # the batches queued so far are written
     with SearchIndex.of_root(tmp_path, readonly=True) as index:
-        assert index.count() == 3                      # one batch so far
+        assert index.count() == 3                      # one batch; the fourth version waits for the next
     pipeline.spider_closed(None, "finished")
     ArchiveSession.of(crawler).close()
     with SearchIndex.of_root(tmp_path, readonly=True) as index:

@@ -44,6 +44,7 @@ CREATE TRIGGER IF NOT EXISTS versions_removed AFTER DELETE ON versions BEGIN
 END;
 """
 ARTICLE_PREFIX = "urn:article:"
+BUSY_TIMEOUT = 10.0        # s; the crawls of one root (one process or several) share the file
 
 
 def index_path(root: Path) -> Path:
@@ -60,14 +61,13 @@ class SearchIndex:
                 raise FileNotFoundError(f"no search index at {self.path}; build it with "
                                         f"`archiver search --reindex {self.path.parent}`")
             self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                      check_same_thread=False)
+                                      check_same_thread=False, timeout=BUSY_TIMEOUT)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT)
             self.db.execute("PRAGMA journal_mode=WAL")      # readers (the research page) never block a crawl
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
-        self.db.execute("PRAGMA busy_timeout=10000")        # two crawls of one root share the file
         self.db.row_factory = sqlite3.Row
 
     @classmethod
