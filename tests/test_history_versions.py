@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
@@ -12,6 +13,7 @@ from archiver.history.schedule import RevisitSchedule
 from archiver.history.tracker import HistoryTracker
 from archiver.history.versions import Snapshot, Verdict, Version, judge
 from archiver.items import Article
+from archiver.recording import WarcLocation
 from archiver.settings import ARCHIVER_REVISIT_SCHEDULE
 from archiver.state import CrawlState
 
@@ -60,9 +62,9 @@ def test_boring_changes_are_not_versions_and_flip_flops_stop_after_two():
 
 def test_the_tracker_rechecks_what_is_due_conditionally(tmp_path):
     state = CrawlState(tmp_path / "state.sqlite")
-    crawler = get_crawler(settings_dict={"ARCHIVER_REVISIT_ALL": False})
-    stats = MemoryStatsCollector(crawler)
-    tracker = HistoryTracker.from_settings(crawler.settings, state, "crawl-1", stats)
+    settings = Settings()
+    settings.setmodule("archiver.settings")
+    tracker = HistoryTracker.from_settings(settings, state, "crawl-1", MemoryStatsCollector(get_crawler()))
     url = "https://news.example/2026/11/30/story"
     assert tracker.plan(url, None).recheck is False                      # new: fetched plainly
     published = (NOW - timedelta(hours=2)).isoformat()
@@ -77,7 +79,6 @@ def test_the_tracker_rechecks_what_is_due_conditionally(tmp_path):
     assert visit.confirms["record_id"] == "<urn:uuid:1>"
     assert tracker.plan(url, None, now=NOW - timedelta(minutes=10)) is None     # not due 10 minutes earlier
     article = Article(url=url, title="Story", body=["One."], captured_at=captured)
-    from archiver.recording import WarcLocation
     record = WarcLocation("f.warc.gz", 10, 99, "<urn:uuid:2>", "2026-11-30T11:40:00Z", "response")
     assert tracker.observe(article, record, url, {}).version == 1 and article.previous is None
     assert tracker.observe(Article(url=url, title="Story.", body=["One"]), record, url, {}) is None
