@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from archiver.commands.history import add_article_arguments
 from archiver.history.diff import word_diff, words_changed
 from archiver.history.lookup import NoVersions, article_history
 from archiver.history.render import diff_page, diff_text, version_label
@@ -13,8 +14,7 @@ from archiver.history.render import diff_page, diff_text, version_label
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("diff", help="word-level diff between two versions of an archived article")
-    parser.add_argument("url", help="the article's URL (as fetched, or its canonical URL)")
-    parser.add_argument("root", nargs="?", type=Path, default=Path("warcs"), help="output root (default: warcs)")
+    add_article_arguments(parser)
     parser.add_argument("--from", dest="old", type=int, metavar="N", help="older version (default: the one before --to)")
     parser.add_argument("--to", dest="new", type=int, metavar="M", help="newer version (default: the latest)")
     parser.add_argument("--html", type=Path, metavar="FILE", help="also write a side-by-side HTML page")

@@ -9,10 +9,15 @@ from pathlib import Path
 from archiver.history.lookup import NoVersions, article_history
 
 
-def register(subparsers) -> None:
-    parser = subparsers.add_parser("history", help="list the versions of an archived article")
+def add_article_arguments(parser: argparse.ArgumentParser) -> None:
+    """URL and ROOT, as ``history`` and ``diff`` both take them."""
     parser.add_argument("url", help="the article's URL (as fetched, or its canonical URL)")
     parser.add_argument("root", nargs="?", type=Path, default=Path("warcs"), help="output root (default: warcs)")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("history", help="list the versions of an archived article")
+    add_article_arguments(parser)
     parser.set_defaults(func=run)
 
 
