@@ -218,3 +218,19 @@ def test_a_url_without_versions_says_so(two_crawls, tmp_path):
     once = next(a for a in load_articles(HG, sample.data_dir) if a["id"] not in {e.article_id for e in EDITS})
     result = run_archiver("diff", sample.urls[HG] + once["url"], root)
     assert result.returncode != 0 and "only version 1" in result.stderr
+
+
+def test_the_demo_ends_with_a_second_run_finding_the_edits(tmp_path):
+    root = tmp_path / "demo"
+    result = run_archiver("demo", "--out", root, "--render", "never")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "harbourgazette, second run: 13 articles re-checked, 8 unchanged (304), 4 new versions" in result.stdout
+    assert "themoscowtimes, second run: 31 articles re-checked, 31 unchanged (304), 0 new versions" in result.stdout
+    commands = [line.split(None, 1)[1].split() for line in result.stdout.splitlines()
+                if line.startswith("  archiver ")]
+    assert [c[0] for c in commands] == ["history", "diff"]
+    shown = run_archiver(*commands[0])
+    assert shown.returncode == 0 and "2 version(s)" in shown.stdout
+    diffed = run_archiver(*commands[1])
+    assert diffed.returncode == 0 and "{+Lanes+}" in diffed.stdout
+    assert (root / "diff.html").read_text().count("<ins>") >= 2
