@@ -234,3 +234,20 @@ def test_the_demo_ends_with_a_second_run_finding_the_edits(tmp_path):
     diffed = run_archiver(*commands[1])
     assert diffed.returncode == 0 and "{+Lanes+}" in diffed.stdout
     assert (root / "diff.html").read_text().count("<ins>") >= 2
+
+
+def test_scheduled_runs_recheck_only_the_articles_that_are_due(tmp_path):
+    """No --revisit: the schedule decides, by article age and time since the last check."""
+    root = tmp_path / "archive"
+    with serve_sample(data_dir=copy_sample_data(tmp_path / "data"), edits=True) as sample:
+        assert crawl(root, sample, HG, extra=FAST).returncode == 0
+        runs = {}
+        # the newest article (dated 10.5 hours ago) is due every second, the rest once a day
+        for name, schedule in (("young", "12h:1s 60d:1d"), ("all", "60d:1s"), ("none", "60d:1d")):
+            time.sleep(1.1)                                # due after a second; folders named by the second
+            run = crawl(root, sample, HG, extra=(*FAST, "--set", f"ARCHIVER_REVISIT_SCHEDULE={schedule}"))
+            assert run.returncode == 0, run.stderr[-3000:]
+            runs[name] = run.report(HG)["counts"]
+    assert runs["young"]["articles_rechecked"] == runs["young"]["not_modified"] == 1
+    assert runs["all"]["articles_rechecked"] == runs["all"]["not_modified"] == 13
+    assert runs["none"]["articles_rechecked"] == 0 and runs["none"]["articles_unchanged"] == 13
