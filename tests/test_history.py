@@ -251,3 +251,24 @@ def test_scheduled_runs_recheck_only_the_articles_that_are_due(tmp_path):
     assert runs["young"]["articles_rechecked"] == runs["young"]["not_modified"] == 1
     assert runs["all"]["articles_rechecked"] == runs["all"]["not_modified"] == 13
     assert runs["none"]["articles_rechecked"] == 0 and runs["none"]["articles_unchanged"] == 13
+
+
+@pytest.mark.browser
+def test_rendered_articles_are_rechecked_by_plain_conditional_fetches(tmp_path):
+    """First capture in Chromium; the re-check is a plain fetch that gets its 304s and finds the edits."""
+    root = tmp_path / "archive"
+    with serve_sample(data_dir=copy_sample_data(tmp_path / "data"), edits=True) as sample:
+        first = crawl(root, sample, HG, extra=("--render", "always", "--no-screenshots"))
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert first.report(HG)["counts"]["rendered"] >= 13
+        time.sleep(1.1)
+        sample.publish_edits()
+        second = crawl(root, sample, HG, extra=("--render", "always", "--no-screenshots", "--revisit"))
+        assert second.returncode == 0, second.stderr[-3000:]
+    counts = second.report(HG)["counts"]
+    assert (counts["not_modified"], counts["new_versions"], counts["same_versions"]) == (8, 4, 1)
+    for rows in _versions(root).values():
+        for row in rows:
+            rec_type, record_id, body = _record_at(root, row["warc_filename"], row["warc_offset"])
+            assert rec_type == "response" and record_id == row["record_id"]
+            assert _words(row["title"]) in _words(html.unescape(body.decode("utf-8")))
