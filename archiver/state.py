@@ -26,7 +26,8 @@ It makes scheduled runs incremental and interrupted runs resumable:
     words_removed INTEGER, PRIMARY KEY (url, version).
 
 A re-run archives new articles and those whose listed date or dateModified
-moved; unchanged ones are counted, not fetched. Front and section pages are
+moved, and re-checks known articles the re-visit schedule says are due
+(``archiver.history.tracker``); the others are counted, not fetched. Front and section pages are
 never in ``articles``: they are re-captured every run.
 """
 
