@@ -45,6 +45,14 @@ ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above t
 ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
 
+# --- History: re-visits and versions (archiver.history) ---------------------
+# Known articles are re-checked on NewsDiffs' decaying schedule, by age (datePublished, else first
+# capture): "under AGE:every INTERVAL" steps; past the last age, never. Units s m h d w.
+ARCHIVER_REVISIT_SCHEDULE = "3h:15m 1d:1h 7d:3h 30d:3d 365d:30d"
+ARCHIVER_REVISIT_ALL = False            # --revisit: check every article within the horizon now, due or not
+ARCHIVER_CONDITIONAL_REQUESTS = True    # re-checks send If-None-Match/If-Modified-Since; a 304 is a revisit record
+ARCHIVER_VERSION_FLIP_LIMIT = 2         # a text already seen this often is not a new version again (flip-flops)
+
 # --- Scrapy -----------------------------------------------------------------
 USER_AGENT = (
     f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "

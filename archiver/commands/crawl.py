@@ -43,6 +43,9 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
                         help="override a setting, e.g. ARCHIVER_BROWSER_RECYCLE_PAGES=200 (see the README's "
                              "Limits); repeatable")
+    parser.add_argument("--revisit", action="store_true",
+                        help="check every known article within the re-visit schedule's horizon now, due or not "
+                             "(conditional requests: an unchanged article costs a 304)")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help="hard cap on one page: navigation, behaviours and screenshot (default 90); "
                              "plain fetches get min(DOWNLOAD_TIMEOUT, this)")
@@ -77,6 +80,7 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         progress="quiet" if args.quiet else "auto", json_log=args.json_log, resume=args.resume,
         proxy=args.proxy, ignore_tls_errors=args.ignore_tls_errors,
         block_private_addresses=args.block_private_addresses, page_timeout=args.page_timeout,
+        revisit=args.revisit,
         extra_settings=parse_settings(args.settings),
     )
 
