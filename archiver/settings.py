@@ -70,6 +70,9 @@ HTTPCACHE_ENABLED = False
 HTTPERROR_ALLOW_ALL = False
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+# No listening socket in a crawl: Scrapy 2.19's remote control runs any Python sent with
+# its token (--set REMOTE_CONTROL_ENABLED=true turns it back on). Chromium talks over a pipe.
+REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
