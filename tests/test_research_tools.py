@@ -239,6 +239,11 @@ def test_extract_saved_html_gives_the_seed(sample, sample_crawl, tmp_path):
     texts = tmp_path / "texts"
     _ok(run_archiver("extract", saved, "--url", item["url"], "--outlet", MT, "--format", "text", "-o", texts))
     assert [p.read_bytes() for p in texts.glob("*.txt")] == [SEED_BYTES]
+    assert [p.name[:11] for p in texts.glob("*.txt")] == ["2025-01-12-"]      # readable: date first
+    printed = _ok(run_archiver("extract", saved, "--url", item["url"], "--format", "text"))
+    assert printed.stdout.encode() == SEED_BYTES + b"\n"                      # no -o: the text itself
+    several = run_archiver("extract", sample_crawl.dirs[MT], "--format", "text")
+    assert several.returncode == 1 and "-o DIR" in several.stderr
 
 
 def test_extract_text_format_from_warcs_gives_the_seed(sample_crawl, tmp_path):
