@@ -63,6 +63,21 @@ def install_terminal_logging(mode: str, level: str, file_level: str = "INFO") ->
     root.setLevel(min(logging.getLevelName(level), logging.getLevelName(file_level)))
 
 
+class _LogFile(logging.FileHandler):
+    """crawl.log; on a full disk it stops after one line on stderr instead of a traceback per record."""
+
+    failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            self.failed = True
+            sys.stderr.write(f"cannot write {self.baseFilename} any more: {sys.exc_info()[1]}\n")
+
+
 class CrawlLog:
     """Extension: the crawl's full log (ARCHIVER_CRAWL_LOG_LEVEL and up) in ``crawl.log`` of its folder.
 
@@ -73,7 +88,7 @@ class CrawlLog:
     def __init__(self, crawler: Crawler, path: Path, level: str):
         self.crawler = crawler
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.handler = logging.FileHandler(path, encoding="utf-8")
+        self.handler = _LogFile(path, encoding="utf-8")
         self.handler.setFormatter(logging.Formatter(LOG_FORMAT))
         self.handler.setLevel(level)
         self.handler.addFilter(self._ours)
