@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import time
+import uuid
 
 import pytest
 
@@ -20,7 +21,7 @@ def _tmux(*args: str) -> str:
 
 def test_live_display_in_a_terminal(sample, tmp_path):
     assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
-    session = f"archiver-progress-{tmp_path.name}"
+    session = f"archiver-progress-{uuid.uuid4().hex[:12]}"   # the tmux server is shared: unique names
     base = sample.urls["themoscowtimes"]
     command = " ".join(shlex.quote(part) for part in [
         *ARCHIVER, "crawl", "themoscowtimes", "--out", str(tmp_path / "out"),
@@ -67,7 +68,7 @@ def test_quiet_terminal_and_a_summary_that_fits_80_columns(sample, tmp_path):
     Pages over 20 kB (some articles) fail as ``too-large``, so the summary has failure reasons to show.
     """
     assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
-    session = f"archiver-80-{tmp_path.name}"
+    session = f"archiver-80-{uuid.uuid4().hex[:12]}"
     out = tmp_path / "out"
     bases = [f"--base-url={name}={sample.urls[name]}" for name in ("themoscowtimes", "harbourgazette")]
     command = " ".join(shlex.quote(part) for part in [
