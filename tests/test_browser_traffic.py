@@ -103,3 +103,17 @@ def test_browser_contacts_only_the_pages_hosts_through_a_proxy(sample, tmp_path)
     assert images, "no image request reached the proxy: the browser bypassed it"
     assert set(destinations) <= sample_hosts, (
         f"requests to hosts no page asked for: {sorted(set(destinations) - sample_hosts)}")
+
+
+def test_switches_keep_playwrights_disabled_features_and_its_socks_resolver_rule():
+    """Chromium keeps only the last --disable-features and --host-resolver-rules it is given."""
+    from archiver.browser import launch_options
+    from archiver.capture.chromium_flags import PLAYWRIGHT_DISABLED_FEATURES
+
+    args = launch_options("/usr/bin/chromium", "http://127.0.0.1:3128")["args"]
+    [features] = [a for a in args if a.startswith("--disable-features=")]
+    assert set(PLAYWRIGHT_DISABLED_FEATURES) <= set(features.split("=", 1)[1].split(","))
+    assert "--host-resolver-rules=MAP *.invalid ~NOTFOUND" in args
+    socks = launch_options("/usr/bin/chromium", "socks5://127.0.0.1:1080")
+    assert not any(a.startswith("--host-resolver-rules") for a in socks["args"])   # Playwright's maps all
+    assert socks["proxy"]["bypass"] == "*.invalid"
