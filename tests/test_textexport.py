@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pathlib
 
-import pytest
-
 from archiver.extraction import extract_article
 from archiver.outlets import load_profiles
 from archiver.items import Article
