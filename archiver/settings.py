@@ -44,6 +44,8 @@ ARCHIVER_MAX_RETRY_AFTER = 60.0         # s; longest Retry-After honoured betwee
 ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above this: exit 5
 ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
+ARCHIVER_CRAWL_LOG = "crawl.log"        # the full log, in the crawl folder (None: none)
+ARCHIVER_CRAWL_LOG_LEVEL = "INFO"       # its level; the terminal shows warnings only (see archiver.logs)
 
 # --- History: re-visits and versions (archiver.history) ---------------------
 # Known articles are re-checked on NewsDiffs' decaying schedule, by age (datePublished, else first
@@ -78,6 +80,9 @@ HTTPCACHE_ENABLED = False
 HTTPERROR_ALLOW_ALL = False
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+# No listening socket in a crawl: Scrapy 2.19's remote control runs any Python sent with
+# its token (--set REMOTE_CONTROL_ENABLED=true turns it back on). Chromium talks over a pipe.
+REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -92,6 +97,7 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.capture.compressed.CompressedBodyMiddleware": 595,   # just before HttpCompression (590)
 }
 EXTENSIONS = {
+    "archiver.logs.CrawlLog": -100,       # first, so it sees the other components start
     "archiver.capture.fetch.FetchRecorder": 0,
     "archiver.report.CrawlReporter": 10,
     "archiver.progress.ProgressDisplay": 20,
