@@ -18,11 +18,13 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from archiver.capture.fetch import CONFIRMS_META_KEY
 from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
 from archiver.discovery import Entry, parse_feed, parse_sitemap, robots_sitemaps
 from archiver.extraction.workers import ExtractionWorkers, default_workers
+from archiver.history.tracker import HistoryTracker, validators_of
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 
 FETCHABLE_SCHEMES = ("http", "https")
@@ -55,6 +57,7 @@ class NewsSpider(scrapy.Spider):
         self.resume = bool(resume)     # continue this crawl's frontier instead of starting over
         self.link_extractor = LinkExtractor(unique=True)   # hosts are checked by the profile
         self._extraction: ExtractionWorkers | None = None
+        self._history: HistoryTracker | None = None
 
     @property
     def extraction(self) -> ExtractionWorkers:
@@ -63,6 +66,14 @@ class NewsSpider(scrapy.Spider):
             workers = self.settings.get("ARCHIVER_EXTRACTION_WORKERS")
             self._extraction = ExtractionWorkers(default_workers() if workers is None else int(workers))
         return self._extraction
+
+    @property
+    def history(self) -> HistoryTracker:
+        """Re-visits and versions over the crawl state (archiver.history)."""
+        if self._history is None:
+            self._history = HistoryTracker.from_settings(self.settings, self.session.state,
+                                                         self.session.crawl_id, self.crawler.stats)
+        return self._history
 
     # --- limits --------------------------------------------------------------
     @property
@@ -91,15 +102,21 @@ class NewsSpider(scrapy.Spider):
         state, crawl_id = self.session.state, self.session.crawl_id
         if not resumed and (url in self.scheduled or (self.resume and state.is_scheduled(crawl_id, url))):
             return None                       # found again by another route in this crawl
-        if kind == "article" and state.is_unchanged(url, listed_date):
-            self.unchanged.add(url)
-            return None
+        headers: dict[str, str] = {}
+        if kind == "article":
+            visit = self.history.plan(url, listed_date)
+            if visit is None:
+                self.unchanged.add(url)
+                return None
+            headers = visit.headers
+            if visit.confirms:
+                meta.update({CONFIRMS_META_KEY: visit.confirms, "handle_httpstatus_list": [304]})
         self.pages_scheduled += 1
         self.scheduled.add(url)
         state.enqueue(crawl_id, url, kind, depth, listed_date)
         meta["archiver_listed_date"] = listed_date
         callback = self.parse_article if kind == "article" else self.parse_page
-        return scrapy.Request(url, callback=callback, errback=self.page_failed,
+        return scrapy.Request(url, callback=callback, errback=self.page_failed, headers=headers,
                               meta={"archiver_kind": kind, "archiver_depth": depth, **meta},
                               priority=1 if kind == "page" else 0)
 
@@ -123,6 +140,11 @@ class NewsSpider(scrapy.Spider):
             request = self._page_request(url, kind, 0)
             if request:
                 yield request
+        for url in self.history.due_articles(self.profile.name):
+            if self.profile.is_own(url) and self.profile.is_article(url):
+                request = self._page_request(url, "article", 1, archiver_via="revisit")
+                if request:
+                    yield request
         for url in self.profile.sitemaps:
             yield self._listing_request(self.profile.absolute(url), "sitemap")
         for url in self.profile.feeds:
@@ -203,6 +225,9 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow_links(response)
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        if response.status == 304:
+            self.history.not_modified(response.url)      # recorded as a server-not-modified revisit
+            return
         # links first: the crawl goes on fetching while the article is extracted
         for request in self._requisites(response):
             yield request
@@ -227,9 +252,12 @@ class NewsSpider(scrapy.Spider):
             warc=article.warc, crawl_id=self.session.crawl_id, captured_at=article.captured_at)
         if self._too_old(article.date_published):
             self.too_old.add(response.url)
-        else:
-            self.crawler.stats.inc_value("archiver/articles")
-            yield article
+            return
+        if source.record is not None and self.history.observe(
+                article, source.record, source.url, validators_of(response.headers)) is None:
+            return              # the text of the last version, a boring change, or a flip back
+        self.crawler.stats.inc_value("archiver/articles")
+        yield article
 
     def closed(self, reason: str) -> None:
         """Unchanged = known articles no route of this crawl found newer (another may have)."""

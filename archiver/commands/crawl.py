@@ -9,7 +9,7 @@ from pathlib import Path
 
 from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
 from archiver.lock import LockHeld
-from archiver.report import ExitCode, read_report
+from archiver.report import ExitCode
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,9 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--operator", default="", help="who runs the crawl, for the warcinfo record")
     parser.add_argument("--base-url", action="append", default=[], metavar="OUTLET=URL",
                         help="crawl an outlet where it is served (a mirror, the sample); repeatable")
-    parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                        help="log lines on the terminal (default: WARNING on a terminal, INFO elsewhere); "
+                             "crawl.log in the crawl folder always has INFO (DEBUG with DEBUG)")
     parser.add_argument("--quiet", action="store_true", help="warnings and errors only, no progress display")
     parser.add_argument("--json-log", action="store_true", help="log one JSON object per line (for cron)")
     parser.add_argument("--resume", action="store_true",
@@ -43,6 +45,9 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
                         help="override a setting, e.g. ARCHIVER_BROWSER_RECYCLE_PAGES=200 (see the README's "
                              "Limits); repeatable")
+    parser.add_argument("--revisit", action="store_true",
+                        help="check every known article within the re-visit schedule's horizon now, due or not "
+                             "(conditional requests: an unchanged article costs a 304)")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help="hard cap on one page: navigation, behaviours and screenshot (default 90); "
                              "plain fetches get min(DOWNLOAD_TIMEOUT, this)")
@@ -77,6 +82,7 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         progress="quiet" if args.quiet else "auto", json_log=args.json_log, resume=args.resume,
         proxy=args.proxy, ignore_tls_errors=args.ignore_tls_errors,
         block_private_addresses=args.block_private_addresses, page_timeout=args.page_timeout,
+        revisit=args.revisit,
         extra_settings=parse_settings(args.settings),
     )
 
@@ -97,23 +103,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_summary(targets: list[CrawlTarget]) -> None:
-    """The end-of-run table: what each crawl archived and where it went."""
-    from rich.console import Console
-    from rich.table import Table
+    """The end-of-run summary (archiver.summary), on the console of the live display."""
+    from archiver.summary import crawl_summary
+    from archiver.terminal import console
 
-    table = Table("crawl", "status", "pages", "articles", "rendered", "failures", "WARC MB", "folder")
-    for target in targets:
-        try:
-            report = read_report(target.crawl_dir)
-        except (OSError, ValueError):
-            table.add_row(target.name, "no report", "", "", "", "", "", str(target.crawl_dir))
-            continue
-        counts = report["counts"]
-        failures = ", ".join(f"{k}={v}" for k, v in report["failures"].items()) or "0"
-        table.add_row(target.name, f"{report['finish_reason']} ({report['exit_status']})",
-                      str(counts["pages"]), str(counts["articles"]), str(counts["rendered"]),
-                      failures, f"{report['warc_bytes'] / 1e6:.1f}", str(target.crawl_dir))
-    Console(stderr=True).print(table)
+    console().print(crawl_summary([(target.name, target.crawl_dir) for target in targets]))
 
 
 def register(subparsers) -> None:
