@@ -45,6 +45,7 @@ class CrawlOptions:
     log_level: str = "INFO"
     block_private_addresses: bool | None = None   # None: on for URL targets and --config, off otherwise
     page_timeout: float | None = None
+    discover_only: bool = False   # read robots.txt, sitemaps, feeds and pages; fetch no article
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -122,6 +123,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}",
         "LOG_LEVEL": "WARNING" if options.progress == "quiet" else options.log_level,
         "ARCHIVER_PROGRESS": options.progress,
+        "ARCHIVER_DISCOVER_ONLY": options.discover_only,
         "LOG_ENABLED": not options.json_log,       # --json-log installs its own root handler
         "FEEDS": {
             str(target.crawl_dir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},

@@ -45,6 +45,21 @@ ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above t
 ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
 
+# --- Discovery: robots.txt, sitemaps, feeds, links ------------------------------
+ARCHIVER_SITEMAP_MAX_SIZE = 50 * 1024 * 1024   # bytes of one sitemap or feed, on the wire and decompressed
+                                        # (sitemaps.org's own limit); over it: failure `too-large`
+ARCHIVER_SITEMAP_MAX_URLS = 50_000      # entries read from one sitemap or feed (sitemaps.org's limit);
+                                        # the first ones are used, the document counts as `too-large`
+ARCHIVER_DISCOVER_ONLY = False          # read robots.txt, sitemaps, feeds and pages; fetch no article
+# Links never followed from pages (non-content and calendar traps); a profile's exclude_pattern adds to it.
+ARCHIVER_SKIP_LINK_PATTERN = (
+    r"(?i)(/(log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|account|my-account|cart|checkout|"
+    r"search|share|sharer|print|calendar|events/calendar|wp-admin|wp-login\.php|feed|rss|xmlrpc\.php)(/|$|\?))"
+    r"|[?&](share|print|replytocom|s|q|query|search|month|year|day|date|ical|calendar|sort|order|"
+    r"output|format|utm_[a-z]+)="
+    r"|\.(ics|ical)$"
+)
+
 # --- Scrapy -----------------------------------------------------------------
 USER_AGENT = (
     f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "

@@ -1,18 +1,29 @@
 """The generic news spider: every outlet is a profile, the crawling code is the same.
 
-Discovery goes through sitemaps (Google News ones included), RSS/Atom feeds and
-the links of front and section pages (rendered when the outlet builds them in
-JavaScript). Article pages become ``Article`` items extracted from the
-archived HTML; the spider itself only chooses links.
+Discovery goes the way the site itself lists its coverage: robots.txt (always
+read: its ``Sitemap:`` lines), sitemaps, sitemap indexes and Google News
+sitemaps on the outlet's hosts, RSS/Atom feeds, and the links of front and
+section pages (rendered when the outlet builds them in JavaScript). A site
+given by URL has every same-host HTML link followed up to ``--depth``. Article
+pages become ``Article`` items extracted from the archived HTML; the spider
+itself only chooses links.
+
+Sitemap hosts: a sitemap is read when it is on the outlet's own host, on a
+host of the profile's ``sitemap_hosts``, or on a host the outlet's own
+robots.txt names in a ``Sitemap:`` line (the sitemaps.org rule: robots.txt on
+the outlet's host vouches for a sitemap elsewhere). Reading a sitemap there
+never widens the pages crawled: only the outlet's own URLs are fetched.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -21,9 +32,11 @@ from scrapy.linkextractors import LinkExtractor
 from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
-from archiver.discovery import Entry, parse_feed, parse_sitemap, robots_sitemaps
+from archiver.discovery import Entry, Listing, ListingTooLarge, parse_feed, parse_sitemap, robots_sitemaps
 from archiver.extraction.workers import ExtractionWorkers, default_workers
+from archiver.failures import count_failure, failure_reason
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
+from archiver.sources import SourceLog, SourceRecord
 
 FETCHABLE_SCHEMES = ("http", "https")
 
@@ -55,6 +68,11 @@ class NewsSpider(scrapy.Spider):
         self.resume = bool(resume)     # continue this crawl's frontier instead of starting over
         self.link_extractor = LinkExtractor(unique=True)   # hosts are checked by the profile
         self._extraction: ExtractionWorkers | None = None
+        self.sources = SourceLog()         # what each robots.txt, sitemap, feed and page gave
+        self.listings_seen: set[str] = set()   # sitemaps and feeds requested (index cycles end here)
+        self.robots_hosts: set[str] = set()    # hosts the outlet's robots.txt names sitemaps on
+        self.page_depth: dict[str, int] = {}   # the fewest hops a queued page was found at
+        self._skip_link: re.Pattern | None = None
 
     @property
     def extraction(self) -> ExtractionWorkers:
@@ -73,8 +91,20 @@ class NewsSpider(scrapy.Spider):
     def since(self) -> str | None:
         return self.settings.get("ARCHIVER_SINCE")
 
+    @property
+    def discover_only(self) -> bool:
+        return self.settings.getbool("ARCHIVER_DISCOVER_ONLY")
+
     def _budget_left(self) -> bool:
         return not self.max_pages or self.pages_scheduled < self.max_pages
+
+    def _skips_link(self, url: str) -> bool:
+        """Non-content links (login, search, share, print, calendars) and the profile's exclusions."""
+        if self._skip_link is None:
+            self._skip_link = re.compile(self.settings.get("ARCHIVER_SKIP_LINK_PATTERN") or "$^")
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return bool(self._skip_link.search(path)) or self.profile.is_excluded(url)
 
     def _too_old(self, date: str | None) -> bool:
         return bool(self.since and date and date[:10] < self.since[:10])
@@ -84,28 +114,80 @@ class NewsSpider(scrapy.Spider):
     def session(self) -> ArchiveSession:
         return ArchiveSession.of(self.crawler)
 
-    def _page_request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
-                      resumed: bool = False, **meta: Any) -> scrapy.Request | None:
-        if not url.startswith(FETCHABLE_SCHEMES) or not self._budget_left():
-            return None
+    def _claim(self, url: str, kind: str, depth: int, listed_date: str | None = None,
+               resumed: bool = False) -> bool:
+        """Whether this crawl takes the page on (new, changed, in budget); True puts it in the frontier.
+
+        With --discover-only an article is claimed (counted new) but neither queued nor fetched.
+        """
+        if not url.startswith(FETCHABLE_SCHEMES):
+            return False
         state, crawl_id = self.session.state, self.session.crawl_id
         if not resumed and (url in self.scheduled or (self.resume and state.is_scheduled(crawl_id, url))):
-            return None                       # found again by another route in this crawl
+            if kind == "page" and depth < self.page_depth.get(url, depth):
+                self.page_depth[url] = depth      # found closer while queued: its links count from here
+            return False                      # found again by another route in this crawl
         if kind == "article" and state.is_unchanged(url, listed_date):
             self.unchanged.add(url)
-            return None
-        self.pages_scheduled += 1
+            return False
+        not_fetched = kind == "article" and self.discover_only
+        if not not_fetched and not self._budget_left():
+            return False
         self.scheduled.add(url)
+        if not_fetched:
+            return True
+        self.pages_scheduled += 1
+        if kind == "page":
+            self.page_depth[url] = depth
         state.enqueue(crawl_id, url, kind, depth, listed_date)
+        return True
+
+    def _request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
+                 **meta: Any) -> scrapy.Request | None:
+        if kind == "article" and self.discover_only:
+            return None
         meta["archiver_listed_date"] = listed_date
         callback = self.parse_article if kind == "article" else self.parse_page
+        # pages nearer the start go first, so a page's depth is its fewest hops (breadth-first)
+        priority = 1 + max(0, 50 - depth) if kind == "page" else 0
         return scrapy.Request(url, callback=callback, errback=self.page_failed,
-                              meta={"archiver_kind": kind, "archiver_depth": depth, **meta},
-                              priority=1 if kind == "page" else 0)
+                              meta={"archiver_kind": kind, "archiver_depth": depth, "archiver_url": url, **meta},
+                              priority=priority)
 
-    def _listing_request(self, url: str, kind: str) -> scrapy.Request:
-        callback = self.parse_sitemap if kind == "sitemap" else self.parse_feed
-        return scrapy.Request(url, callback=callback, meta={"archiver_kind": kind}, priority=2)
+    def _page_request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
+                      resumed: bool = False, **meta: Any) -> scrapy.Request | None:
+        if not self._claim(url, kind, depth, listed_date, resumed):
+            return None
+        return self._request(url, kind, depth, listed_date, **meta)
+
+    def _sitemap_allowed(self, url: str) -> bool:
+        return self.profile.is_sitemap_host(url) or urlsplit(url).netloc.lower() in self.robots_hosts
+
+    def _listing_request(self, url: str, kind: str) -> scrapy.Request | None:
+        """A robots.txt, sitemap or feed request, capped at ARCHIVER_SITEMAP_MAX_SIZE (wire and decompressed)."""
+        if url in self.listings_seen or not url.startswith(FETCHABLE_SCHEMES):
+            return None
+        if kind == "sitemap" and not self._sitemap_allowed(url):
+            self.sources.record(url, kind).status = "offsite"
+            self.logger.warning("sitemap %s is on none of the outlet's hosts; add its host to the profile's "
+                                "sitemap_hosts to read it", url)
+            return None
+        self.listings_seen.add(url)
+        callback = {"robots": self.parse_robots, "sitemap": self.parse_sitemap, "feed": self.parse_feed}[kind]
+        max_size = self.settings.getint("ARCHIVER_SITEMAP_MAX_SIZE")
+        return scrapy.Request(url, callback=callback, errback=self.listing_failed, priority=100,
+                              meta={"archiver_kind": kind, "archiver_url": url, "allow_offsite": True,
+                                    "download_maxsize": max_size,
+                                    "download_warnsize": min(max_size, self.settings.getint("DOWNLOAD_WARNSIZE"))})
+
+    def _profile_sitemaps(self) -> Iterator[scrapy.Request]:
+        """The profile's own sitemaps, once robots.txt has named the hosts it vouches for."""
+        for url in self.profile.sitemaps:
+            url = self.profile.absolute(url)
+            if urlsplit(url).path != "/robots.txt":        # robots.txt is always read anyway
+                request = self._listing_request(url, "sitemap")
+                if request:
+                    yield request
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.resume:
@@ -123,54 +205,119 @@ class NewsSpider(scrapy.Spider):
             request = self._page_request(url, kind, 0)
             if request:
                 yield request
-        for url in self.profile.sitemaps:
-            yield self._listing_request(self.profile.absolute(url), "sitemap")
+        robots = self._listing_request(self.profile.absolute("/robots.txt"), "robots")
+        if robots:
+            yield robots
         for url in self.profile.feeds:
-            yield self._listing_request(self.profile.absolute(url), "feed")
-
-    def _entries_to_requests(self, entries: list[Entry], via: str) -> Iterator[scrapy.Request]:
-        for entry in entries:
-            if not (self.profile.is_own(entry.url) and self.profile.is_article(entry.url)):
-                continue
-            if self._too_old(entry.date):
-                self.too_old.add(entry.url)
-                continue
-            request = self._page_request(entry.url, "article", 1, entry.date, archiver_via=via)
+            request = self._listing_request(self.profile.absolute(url), "feed")
             if request:
                 yield request
 
+    def _entries_to_requests(self, entries: list[Entry], source: SourceRecord) -> Iterator[scrapy.Request]:
+        """Articles of the outlet's own host among a sitemap's or feed's entries, recorded for coverage."""
+        source.listed += len(entries)
+        articles = [e for e in entries if self.profile.is_own(e.url) and self.profile.is_article(e.url)]
+        source.articles += len(articles)
+        self.session.state.record_listed(self.session.crawl_id, self.profile.name, source.url, source.kind,
+                                         [(e.url, e.date) for e in articles])
+        for entry in articles:
+            if self._too_old(entry.date):
+                self.too_old.add(entry.url)
+                continue
+            if self._claim(entry.url, "article", 1, entry.date):
+                source.new += 1
+                request = self._request(entry.url, "article", 1, entry.date, archiver_via=source.kind)
+                if request:
+                    yield request
+
     # --- callbacks -----------------------------------------------------------
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """robots.txt of the outlet: every ``Sitemap:`` line it names is the outlet's, on any host."""
+        record = self.sources.record(response.meta.get("archiver_url", response.url), "robots")
+        urls = robots_sitemaps(response.body, base_url=response.url) if self.profile.is_own(response.url) else []
+        record.listed = len(urls)
+        self.robots_hosts.update(urlsplit(url).netloc.lower() for url in urls)
+        for url in urls:
+            request = self._listing_request(url, "sitemap")
+            if request:
+                yield request
+        yield from self._profile_sitemaps()
+
+    def _read_listing(self, response: Response, kind: str) -> tuple[SourceRecord, Listing | None]:
+        """The parsed sitemap or feed, or None (counted as a failure) when it is too large or offsite."""
+        record = self.sources.record(response.meta.get("archiver_url", response.url), kind)
+        if kind == "sitemap" and not self._sitemap_allowed(response.url):
+            record.status = "offsite"         # redirected to a host that is not the outlet's
+            self.logger.warning("sitemap %s redirected off the outlet's hosts to %s; not read", record.url,
+                                response.url)
+            return record, None
+        parse = parse_sitemap if kind == "sitemap" else parse_feed
+        try:
+            listing = parse(response.body, response.url, max_size=self.settings.getint("ARCHIVER_SITEMAP_MAX_SIZE"),
+                            max_urls=self.settings.getint("ARCHIVER_SITEMAP_MAX_URLS"))
+        except ListingTooLarge as exc:
+            record.status = "too-large"
+            count_failure(self.crawler, "too-large", response.url, f"{kind} {exc}; archived as fetched, not read")
+            return record, None
+        if listing.too_large:
+            record.status = "too-large"
+            count_failure(self.crawler, "too-large", response.url,
+                          f"{kind} lists more than {len(listing.entries)} URLs; the first ones are used")
+        return record, listing
+
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        if response.url.endswith("/robots.txt"):
-            for url in robots_sitemaps(response.body):
-                yield self._listing_request(url, "sitemap")
+        record, sitemap = self._read_listing(response, "sitemap")
+        if sitemap is None:
             return
-        sitemap = parse_sitemap(response.body)
         if sitemap.is_index:
+            record.kind = "sitemap-index"
+            record.listed += len(sitemap.entries)
             for entry in sitemap.entries:
-                yield self._listing_request(entry.url, "sitemap")
+                request = self._listing_request(entry.url, "sitemap")
+                if request:
+                    yield request
         else:
-            yield from self._entries_to_requests(sitemap.entries, "sitemap")
+            yield from self._entries_to_requests(sitemap.entries, record)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self._entries_to_requests(parse_feed(response.body), "feed")
+        record, feed = self._read_listing(response, "feed")
+        if feed is not None:
+            yield from self._entries_to_requests(feed.entries, record)
+
+    def listing_failed(self, failure) -> Iterator[scrapy.Request]:
+        """A robots.txt, sitemap or feed that could not be read: counted (a missing robots.txt is not), and on."""
+        request = failure.request
+        kind = request.meta.get("archiver_kind", "sitemap")
+        reason = failure_reason(failure, request)
+        self.sources.record(request.meta.get("archiver_url", request.url), kind).status = reason
+        if kind == "robots":
+            if reason not in ("http-404", "http-410"):
+                count_failure(self.crawler, reason, request.url, failure.getErrorMessage())
+            yield from self._profile_sitemaps()
+            return
+        count_failure(self.crawler, reason, request.url, failure.getErrorMessage())
 
     def _follow_links(self, response: Response) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             return
-        depth = response.meta.get("archiver_depth", 0) + 1
+        url = response.meta.get("archiver_url", response.url)
+        depth = self.page_depth.pop(url, response.meta.get("archiver_depth", 0)) + 1
         if depth > self.settings.getint("ARCHIVER_DEPTH"):
             return
+        record = self.sources.record(url, "page")
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
             if not self.profile.is_own(url):
                 continue
+            record.listed += 1
+            request = None
             if self.profile.is_article(url):
-                request = self._page_request(url, "article", depth)
-            elif self.profile.is_listing(url):
+                record.articles += 1
+                if self._claim(url, "article", depth):
+                    record.new += 1
+                    request = self._request(url, "article", depth)
+            elif self.profile.is_listing(url) and not self._skips_link(url):
                 request = self._page_request(url, "page", depth)
-            else:
-                continue
             if request:
                 yield request
 
@@ -180,7 +327,8 @@ class NewsSpider(scrapy.Spider):
         A rendered page's requisites were recorded as the browser loaded them; a
         plain fetch must ask for them itself, or the archive cannot replay it.
         """
-        if not isinstance(response, TextResponse) or capture_of(response) is not None:
+        if (not isinstance(response, TextResponse) or capture_of(response) is not None
+                or self.discover_only):
             return
         refs = response.css("img::attr(src), img::attr(data-src), link[rel~=stylesheet]::attr(href), "
                             "script::attr(src), "
@@ -243,7 +391,6 @@ class NewsSpider(scrapy.Spider):
 
     def page_failed(self, failure) -> None:
         """Count the page under its reason (archiver.failures) and go on; non-2xx arrive as HttpError."""
-        from archiver.failures import count_failure, failure_reason
         request = failure.request
         reason = failure_reason(failure, request)
         if reason == "disk-full":
@@ -251,3 +398,4 @@ class NewsSpider(scrapy.Spider):
             stop_on_disk_full(self.crawler, failure.value)    # counts it once; the crawl stops
             return
         count_failure(self.crawler, reason, request.url, failure.getErrorMessage())
+        self.session.state.mark_failed(self.session.crawl_id, request.meta.get("archiver_url", request.url), reason)

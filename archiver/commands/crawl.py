@@ -43,6 +43,9 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
                         help="override a setting, e.g. ARCHIVER_BROWSER_RECYCLE_PAGES=200 (see the README's "
                              "Limits); repeatable")
+    parser.add_argument("--discover-only", action="store_true",
+                        help="print what robots.txt, each sitemap, feed and page listed and how many new "
+                             "articles each gave; fetch no article")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help="hard cap on one page: navigation, behaviours and screenshot (default 90); "
                              "plain fetches get min(DOWNLOAD_TIMEOUT, this)")
@@ -77,6 +80,7 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         progress="quiet" if args.quiet else "auto", json_log=args.json_log, resume=args.resume,
         proxy=args.proxy, ignore_tls_errors=args.ignore_tls_errors,
         block_private_addresses=args.block_private_addresses, page_timeout=args.page_timeout,
+        discover_only=getattr(args, "discover_only", False),
         extra_settings=parse_settings(args.settings),
     )
 
@@ -91,9 +95,30 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
-    if not args.quiet:
+    if getattr(args, "discover_only", False):
+        print_discovery(targets)
+    elif not args.quiet:
         print_summary(targets)
     return exit_code(targets)
+
+
+def print_discovery(targets: list[CrawlTarget]) -> None:
+    """What each source listed, on stdout: the table an archivist writing a profile needs."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for target in targets:
+        try:
+            sources = read_report(target.crawl_dir).get("discovery", [])
+        except (OSError, ValueError):
+            console.print(f"{target.name}: no report in {target.crawl_dir}")
+            continue
+        table = Table("kind", "source", "listed", "articles", "new", "status", title=target.name)
+        for row in sources:
+            table.add_row(row["kind"], row["url"], str(row["listed"]), str(row["articles"]), str(row["new"]),
+                          row["status"])
+        console.print(table)
 
 
 def print_summary(targets: list[CrawlTarget]) -> None:

@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     outlets = serve_sample(host=args.host, port=args.port, data_dir=args.data)
     for name, url in outlets.urls.items():
         print(f"{name} {url}", flush=True)
+    for name, url in outlets.companions.items():
+        print(f"{name} (sitemap host) {url}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -135,6 +135,7 @@ class SampleOutlets:
 
     urls: dict[str, str]
     data_dir: Path
+    companions: dict[str, str] = field(default_factory=dict)   # outlet -> its second host (MT's static host)
     _servers: list[OutletServer] = field(default_factory=list, repr=False)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)
 
@@ -168,6 +169,18 @@ def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None =
             thread.start()
             outlets._threads.append(thread)
             next_port = server.server_address[1] + 1 if port else 0
+        for name, server in zip(list(outlets.urls), list(outlets._servers)):
+            companion_cls = server.outlet.companion
+            if companion_cls is None:
+                continue
+            companion = _bind(host, next_port, companion_cls(server.outlet.store), exact=False)
+            companion.outlet.peer_base, server.outlet.peer_base = server.base, companion.base
+            outlets._servers.append(companion)
+            outlets.companions[name] = companion.base
+            thread = threading.Thread(target=companion.serve_forever, name=f"sample-{name}-static", daemon=True)
+            thread.start()
+            outlets._threads.append(thread)
+            next_port = companion.server_address[1] + 1 if port else 0
     except BaseException:
         outlets.stop()
         raise
