@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+KIND_ORDER = ("robots", "sitemap-index", "sitemap", "feed", "page")
 PAGE_ROWS = 30          # crawl.json lists this many pages one by one; the rest are summed into one row
 
 
@@ -39,7 +40,9 @@ class SourceLog:
 
     def summary(self) -> list[dict]:
         """Every robots, sitemap and feed record, and the pages (one by one up to PAGE_ROWS, then summed)."""
-        rows = [asdict(r) for r in self._records.values() if r.kind != "page"]
+        listings = sorted((r for r in self._records.values() if r.kind != "page"),
+                          key=lambda r: KIND_ORDER.index(r.kind) if r.kind in KIND_ORDER else len(KIND_ORDER))
+        rows = [asdict(r) for r in listings]
         pages = [r for r in self._records.values() if r.kind == "page"]
         rows += [asdict(r) for r in pages[:PAGE_ROWS]]
         rest = pages[PAGE_ROWS:]

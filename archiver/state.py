@@ -129,7 +129,7 @@ class CrawlState:
 
     # --- resume -----------------------------------------------------------------
     def enqueue(self, crawl_id: str, url: str, kind: str, depth: int, listed_date: str | None) -> None:
-        self._run("INSERT OR IGNORE INTO frontier VALUES (?,?,?,?,?,0)",
+        self._run("INSERT OR IGNORE INTO frontier (crawl_id, url, kind, depth, listed_date, done) VALUES (?,?,?,?,?,0)",
                   (crawl_id, url, kind, depth, listed_date))
 
     def is_scheduled(self, crawl_id: str, url: str) -> bool:

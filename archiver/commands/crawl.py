@@ -115,6 +115,7 @@ def print_discovery(targets: list[CrawlTarget]) -> None:
             console.print(f"{target.name}: no report in {target.crawl_dir}")
             continue
         table = Table("kind", "source", "listed", "articles", "new", "status", title=target.name)
+        table.columns[1].overflow = "fold"          # whole URLs: they go into a profile
         for row in sources:
             table.add_row(row["kind"], row["url"], str(row["listed"]), str(row["articles"]), str(row["new"]),
                           row["status"])
