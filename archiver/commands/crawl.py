@@ -114,11 +114,16 @@ def print_discovery(targets: list[CrawlTarget]) -> None:
         except (OSError, ValueError):
             console.print(f"{target.name}: no report in {target.crawl_dir}")
             continue
-        table = Table("kind", "source", "listed", "articles", "new", "status", title=target.name)
+        columns = ("kind", "url", "listed", "articles", "new", "status")
+        if not console.is_terminal:                 # piped: one tab-separated line per source
+            print("\t".join(("outlet", *columns)))
+            for row in sources:
+                print("\t".join((target.name, *(str(row[c]) for c in columns))))
+            continue
+        table = Table(*columns, title=target.name)
         table.columns[1].overflow = "fold"          # whole URLs: they go into a profile
         for row in sources:
-            table.add_row(row["kind"], row["url"], str(row["listed"]), str(row["articles"]), str(row["new"]),
-                          row["status"])
+            table.add_row(*(str(row[c]) for c in columns))
         console.print(table)
 
 
