@@ -41,6 +41,12 @@ from archiver.sources import SourceLog, SourceRecord
 FETCHABLE_SCHEMES = ("http", "https")
 
 
+def _requested_url(response: Response) -> str:
+    """The URL the spider asked for (after a redirect, ``response.url`` is where it ended)."""
+    request = response.request
+    return request.meta.get("archiver_url", request.url) if request is not None else response.url
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
     outlet: str | None = None            # a profile name; subclasses for one outlet set it
@@ -233,7 +239,7 @@ class NewsSpider(scrapy.Spider):
     # --- callbacks -----------------------------------------------------------
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """robots.txt of the outlet: every ``Sitemap:`` line it names is the outlet's, on any host."""
-        record = self.sources.record(response.meta.get("archiver_url", response.url), "robots")
+        record = self.sources.record(_requested_url(response), "robots")
         urls = robots_sitemaps(response.body, base_url=response.url) if self.profile.is_own(response.url) else []
         record.listed = len(urls)
         self.robots_hosts.update(urlsplit(url).netloc.lower() for url in urls)
@@ -245,7 +251,7 @@ class NewsSpider(scrapy.Spider):
 
     def _read_listing(self, response: Response, kind: str) -> tuple[SourceRecord, Listing | None]:
         """The parsed sitemap or feed, or None (counted as a failure) when it is too large or offsite."""
-        record = self.sources.record(response.meta.get("archiver_url", response.url), kind)
+        record = self.sources.record(_requested_url(response), kind)
         if kind == "sitemap" and not self._sitemap_allowed(response.url):
             record.status = "offsite"         # redirected to a host that is not the outlet's
             self.logger.warning("sitemap %s redirected off the outlet's hosts to %s; not read", record.url,
@@ -300,7 +306,7 @@ class NewsSpider(scrapy.Spider):
     def _follow_links(self, response: Response) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             return
-        url = response.meta.get("archiver_url", response.url)
+        url = _requested_url(response)
         depth = self.page_depth.pop(url, response.meta.get("archiver_depth", 0)) + 1
         if depth > self.settings.getint("ARCHIVER_DEPTH"):
             return

@@ -148,7 +148,7 @@ def test_bundled_profile_reads_the_templates_layout_without_fetching_articles(sa
 def test_a_site_by_url_is_crawled_within_its_host_up_to_depth(tmp_path):
     with Site() as site:
         paginated_news_site(site, sections=5, articles=40, per_page=10)
-        depth = 4
+        depth = 3
         expected = {site.base + p for p in site.within("/", depth)} - {site.base + t for t in
                                                                        ("/login", "/search?q=ferry", "/share?url=x",
                                                                         "/print/page",
@@ -163,6 +163,8 @@ def test_a_site_by_url_is_crawled_within_its_host_up_to_depth(tmp_path):
         # deeper pagination exists and was left alone: the depth bound is real
         assert site.base + "/section/section-1/page/4" in {site.base + p for p in site.routes}
         assert site.base + "/section/section-1/page/4" not in html
+        assert site.base + "/section/section-1/page/3" in html
+        assert not [u for u in html if "story-number-02" in u], "stories first linked at depth 4 were fetched"
         items = [json.loads(line) for line in (crawl_dir / "items.jsonl").read_text().splitlines()]
         assert {i["url"] for i in items} == {u for u in expected if "-story-number-" in u}
 

@@ -15,6 +15,9 @@ The static host (``TheMoscowTimesStatic``, a second port) serves what
 app/Command/Sitemap.php and Newsmap.php write: /sitemap/sitemap.xml (index
 of monthly /sitemap/YYYY-M.xml), /sitemap/newsmap.xml (index of the Google
 News sitemaps /sitemap/<section>.xml). There is no /sitemap.xml on www.
+One deliberate difference: the monthly sitemaps give each URL a <lastmod>
+(Sitemap.php writes <loc> only), so incremental runs have a changed date to
+find on the sample; on the real site a changed article shows in no listing.
 """
 
 from __future__ import annotations
@@ -69,11 +72,12 @@ class TheMoscowTimesStatic(Outlet):
         return xml(doc, last_modified=self.store.mtime)
 
     def sitemap_month(self, request: Request, year: str, month: str) -> Response | None:
-        """Sitemap.php month(): every article of the month, <loc> only."""
+        """Sitemap.php month(): every article of the month (plus <lastmod>, see the module docstring)."""
         items = self._months().get((int(year), int(month)))
         if items is None or month != str(int(month)):
             return None
-        return xml(urlset([SitemapEntry(self.peer_base + a["url"]) for a in items]), last_modified=self.store.mtime)
+        return xml(urlset([SitemapEntry(self.peer_base + a["url"], a["date_modified"]) for a in items]),
+                   last_modified=self.store.mtime)
 
     def newsmap(self, request: Request) -> Response:
         doc = sitemap_index([(f"{request.base}/sitemap/{section}.xml", None) for section in NEWSMAP_SECTIONS])
