@@ -118,7 +118,8 @@ class CrawlReporter:
                                for p in session.output_dir.glob("articles/*.txt")),
         }
         sources = getattr(spider, "sources", None)
-        run_coverage = coverage(session.state.listed_articles(crawl_id=session.crawl_id)).counts()
+        run_coverage = coverage(session.state.listed_articles(crawl_id=session.crawl_id),
+                                since=self.crawler.settings.get("ARCHIVER_SINCE")).counts()
         started = stats.get("start_time")
         finished = datetime.now(timezone.utc)
         status = _exit_status(reason, counts, failures, self.max_error_rate)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from archiver.coverage import Coverage, coverage
@@ -24,6 +25,13 @@ def _print_table(name: str, report: Coverage) -> None:
     Console().print(table)
 
 
+def _day(value: str) -> str:
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     path = Path(args.root) / "state.sqlite"
     if not path.is_file():
@@ -32,7 +40,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     state = CrawlState(path)
     try:
-        outlets = [args.outlet] if args.outlet else state.outlets_listed()
+        known = state.outlets_listed()
+        if args.outlet and args.outlet not in known:
+            print(f"error: no sitemap or feed listings of {args.outlet!r} under {args.root} "
+                  f"(recorded: {', '.join(known) or 'none'})", file=sys.stderr)
+            return 2
+        outlets = [args.outlet] if args.outlet else known
         reports = {name: coverage(state.listed_articles(outlet=name), since=args.since, until=args.until)
                    for name in outlets}
     finally:
@@ -51,7 +64,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("coverage", help="listed by the outlet vs archived, per day of publication")
     parser.add_argument("root", metavar="ROOT", help="output root (crawl --out)")
     parser.add_argument("--outlet", help="only this outlet (default: every outlet under ROOT)")
-    parser.add_argument("--since", metavar="DATE", help="from this day of publication (YYYY-MM-DD)")
-    parser.add_argument("--until", metavar="DATE", help="up to this day of publication (YYYY-MM-DD)")
+    parser.add_argument("--since", metavar="DATE", type=_day, help="from this day of publication (YYYY-MM-DD)")
+    parser.add_argument("--until", metavar="DATE", type=_day, help="up to this day of publication (YYYY-MM-DD)")
     parser.add_argument("--json", action="store_true", help="JSON with the missing URLs of each day")
     parser.set_defaults(func=run)
