@@ -148,6 +148,14 @@ class SampleOutlets:
         self._servers.clear()
         self._threads.clear()
 
+    def _start(self, server: OutletServer, thread_name: str) -> str:
+        """Serve in a background thread; returns the server's base URL."""
+        self._servers.append(server)
+        thread = threading.Thread(target=server.serve_forever, name=thread_name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return server.base
+
     def __enter__(self) -> "SampleOutlets":
         return self
 
@@ -163,23 +171,14 @@ def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None =
     try:
         for name, cls in OUTLET_CLASSES.items():
             server = _bind(host, next_port, cls(ArticleStore(name, data_dir)), exact=not outlets._servers)
-            outlets._servers.append(server)
-            outlets.urls[name] = server.base
-            thread = threading.Thread(target=server.serve_forever, name=f"sample-{name}", daemon=True)
-            thread.start()
-            outlets._threads.append(thread)
+            outlets.urls[name] = outlets._start(server, f"sample-{name}")
             next_port = server.server_address[1] + 1 if port else 0
         for name, server in zip(list(outlets.urls), list(outlets._servers)):
-            companion_cls = server.outlet.companion
-            if companion_cls is None:
+            if server.outlet.companion is None:
                 continue
-            companion = _bind(host, next_port, companion_cls(server.outlet.store), exact=False)
+            companion = _bind(host, next_port, server.outlet.companion(server.outlet.store), exact=False)
             companion.outlet.peer_base, server.outlet.peer_base = server.base, companion.base
-            outlets._servers.append(companion)
-            outlets.companions[name] = companion.base
-            thread = threading.Thread(target=companion.serve_forever, name=f"sample-{name}-static", daemon=True)
-            thread.start()
-            outlets._threads.append(thread)
+            outlets.companions[name] = outlets._start(companion, f"sample-{name}-static")
             next_port = companion.server_address[1] + 1 if port else 0
     except BaseException:
         outlets.stop()
