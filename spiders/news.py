@@ -105,12 +105,11 @@ class NewsSpider(scrapy.Spider):
         return not self.max_pages or self.pages_scheduled < self.max_pages
 
     def _skips_link(self, url: str) -> bool:
-        """Non-content links (login, search, share, print, calendars) and the profile's exclusions."""
+        """Non-content pages (login, search, share, print, calendars): ARCHIVER_SKIP_LINK_PATTERN."""
         if self._skip_link is None:
             self._skip_link = re.compile(self.settings.get("ARCHIVER_SKIP_LINK_PATTERN") or "$^")
         parts = urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        return bool(self._skip_link.search(path)) or self.profile.is_excluded(url)
+        return bool(self._skip_link.search(parts.path + (f"?{parts.query}" if parts.query else "")))
 
     def _too_old(self, date: str | None) -> bool:
         return bool(self.since and date and date[:10] < self.since[:10])
@@ -313,7 +312,7 @@ class NewsSpider(scrapy.Spider):
         record = self.sources.record(url, "page")
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
-            if not self.profile.is_own(url):
+            if not self.profile.is_own(url) or self.profile.is_excluded(url):
                 continue
             record.listed += 1
             request = None
