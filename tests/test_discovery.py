@@ -247,3 +247,29 @@ def test_coverage_puts_each_listed_article_in_its_column(tmp_path):
     assert narrowed["totals"] == {"listed": 4, "archived": 4, "failed": {}, "not_attempted": 0}
     table = run_archiver("coverage", out)
     assert table.returncode == 0 and "http-404 1" in table.stdout and "2025-01-06" in table.stdout
+
+
+def test_a_profile_narrows_the_links_followed(tmp_path):
+    """Every same-host page is followed but non-content, and the profile's exclude_pattern, articles included."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from archiver import settings as archiver_settings
+    from spiders.news import NewsSpider
+
+    config = tmp_path / "narrow.toml"
+    config.write_text('[narrow]\nbase_url = "http://news.example"\nstart_urls = ["/"]\nlisting_pattern = "."\n'
+                      'article_pattern = "^/(live/)?a/"\nexclude_pattern = "^/live/"\n')
+    defaults = {name: getattr(archiver_settings, name) for name in dir(archiver_settings) if name.isupper()}
+    crawler = get_crawler(NewsSpider, {**defaults, "ARCHIVER_OUTPUT_ROOT": str(tmp_path),
+                                       "ARCHIVER_OUTPUT_DIR": str(tmp_path / "crawl"), "ARCHIVER_CRAWL_ID": "narrow",
+                                       "ARCHIVER_RENDER": "never"})
+    spider = crawler._create_spider(outlet="narrow", config=str(config))
+    links = ["/a/a-story", "/live/a/a-live-story", "/live/", "/section/world", "/login", "/search?q=x",
+             "/events?month=2025-02", "/share/a-story", "http://elsewhere.example/section", "mailto:desk@news.example"]
+    body = "".join(f'<a href="{href}">x</a>' for href in links).encode()
+    response = HtmlResponse("http://news.example/", body=body,
+                            request=Request("http://news.example/", meta={"archiver_depth": 0}))
+    followed = {r.url: r.meta["archiver_kind"] for r in spider._follow_links(response)}
+    assert followed == {"http://news.example/a/a-story": "article", "http://news.example/section/world": "page"}
