@@ -4,7 +4,10 @@ The outlet's sitemaps and feeds say what it published (``listed`` in the
 crawl state); the archive says what we hold (``articles``) and what we tried
 (``frontier``, with failure reasons). Every listed article lands in exactly
 one column: archived, failed (by reason) or never attempted (excluded by
---max-pages, --since, or an interrupted run). Pure code over the state's rows.
+--max-pages, --since, or an interrupted run). Fetched without a failure but
+with no item under the listed URL (it redirected to another address, or
+extraction raised) is failed with reason ``no-item``. Pure code over the
+state's rows.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from archiver.state import ListedArticle
 URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 UNDATED = "undated"
+NO_ITEM = "no-item"
 
 
 @dataclass
@@ -84,9 +88,10 @@ def coverage(articles: list[ListedArticle], since: str | None = None, until: str
         row.listed += 1
         if article.archived:
             row.archived += 1
-        elif article.failure:
-            row.failed[article.failure] = row.failed.get(article.failure, 0) + 1
-            row.missing.append({"url": article.url, "status": article.failure})
+        elif article.failure or article.attempted:
+            reason = article.failure or NO_ITEM
+            row.failed[reason] = row.failed.get(reason, 0) + 1
+            row.missing.append({"url": article.url, "status": reason})
         else:
             row.not_attempted += 1
             row.missing.append({"url": article.url, "status": "not-attempted"})
