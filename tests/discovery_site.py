@@ -21,6 +21,7 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     headers: list[tuple[str, str]] = field(default_factory=list)
     links: list[str] = field(default_factory=list)     # the page's same-site links (for the tests' own BFS)
+    status: int = 200
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -36,7 +37,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
-        self.send_response(200)
+        self.send_response(page.status)
         self.send_header("Content-Type", page.content_type)
         for name, value in page.headers:
             self.send_header(name, value)

@@ -238,23 +238,25 @@ def test_gzip_bomb_and_millions_of_urls_stay_under_the_memory_bound(tmp_path):
 
 @pytest.mark.slow
 def test_coverage_puts_each_listed_article_in_its_column(tmp_path):
-    """Six articles listed: one 404s, one is left out by --max-pages, four are archived."""
+    """Seven articles listed: one 404s, one redirects elsewhere, one is left out by --max-pages, four are archived."""
     with Site() as site:
         listed = ["/2025/01/03/the-one-that-is-gone-a1", "/2025/01/04/an-archived-story-a2",
                   "/2025/01/04/an-archived-story-a3", "/2025/01/05/an-archived-story-a4",
-                  "/2025/01/05/an-archived-story-a5", "/2025/01/06/the-one-over-the-budget-a9"]
-        for path in listed[1:]:
+                  "/2025/01/05/an-archived-story-a5", "/2025/01/05/a-moved-story-a6",
+                  "/2025/01/06/the-one-over-the-budget-a9"]
+        for path in listed[1:] + ["/2025/01/05/its-new-address-a7"]:
             site.html(path, path, [], "Text of a listed story, long enough to be an article. " * 20)
+        site.routes[listed[5]] = Page(b"", status=301, headers=[("Location", "/2025/01/05/its-new-address-a7")])
         site.routes["/robots.txt"] = Page(b"User-agent: *\nSitemap: /sitemap.xml\n", "text/plain")
         site.routes["/sitemap.xml"] = Page(sitemap([site.base + p for p in listed]), "application/xml")
         config = tmp_path / "cov.toml"
         config.write_text(f'[cov]\nbase_url = "{site.base}"\nstart_urls = []\narticle_pattern = "-a[0-9]+$"\n')
         out = tmp_path / "out"
         proc = run_archiver("crawl", "cov", "--config", config, "--out", out, "--render", "never",
-                            "--max-pages", 5, "--no-block-private-addresses", "--quiet", timeout=300)
+                            "--max-pages", 6, "--no-block-private-addresses", "--quiet", timeout=300)
         assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads((_crawl_dir(out, "cov") / "crawl.json").read_text())
-    expected = {"listed": 6, "archived": 4, "failed": {"http-404": 1}, "not_attempted": 1}
+    expected = {"listed": 7, "archived": 4, "failed": {"http-404": 1, "no-item": 1}, "not_attempted": 1}
     assert report["coverage"] == expected
     result = run_archiver("coverage", out, "--outlet", "cov", "--json")
     assert result.returncode == 0, result.stderr
@@ -266,9 +268,10 @@ def test_coverage_puts_each_listed_article_in_its_column(tmp_path):
     assert days["2025-01-06"]["not_attempted"] == 1
     assert days["2025-01-06"]["missing"] == [{"url": site.base + listed[-1], "status": "not-attempted"}]
     assert days["2025-01-04"]["archived"] == 2 and days["2025-01-05"]["archived"] == 2
+    assert days["2025-01-05"]["missing"] == [{"url": site.base + listed[5], "status": "no-item"}]
     narrowed = json.loads(run_archiver("coverage", out, "--json", "--since", "2025-01-04",
-                                       "--until", "2025-01-05").stdout)["cov"]
-    assert narrowed["totals"] == {"listed": 4, "archived": 4, "failed": {}, "not_attempted": 0}
+                                       "--until", "2025-01-04").stdout)["cov"]
+    assert narrowed["totals"] == {"listed": 2, "archived": 2, "failed": {}, "not_attempted": 0}
     table = run_archiver("coverage", out)
     assert table.returncode == 0 and "http-404 1" in table.stdout and "2025-01-06" in table.stdout
 
