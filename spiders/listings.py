@@ -39,7 +39,7 @@ class ListingsMixin:
     """robots.txt, sitemap and feed requests and callbacks of ``NewsSpider``.
 
     The spider provides ``profile``, ``sources`` (a SourceLog), ``listings_seen``,
-    ``robots_hosts``, ``session``, and ``_claim``/``_request`` to take articles on.
+    ``robots_hosts``, ``session``, ``_too_old`` (--since), and ``_claim``/``_request`` to take articles on.
     """
 
     def _sitemap_allowed(self, url: str) -> bool:
@@ -130,6 +130,8 @@ class ListingsMixin:
             record.kind = "sitemap-index"
             record.listed += len(sitemap.entries)
             for entry in sitemap.entries:
+                if self._too_old(entry.date):
+                    continue                  # a sitemap file last changed before --since lists nothing newer
                 request = self._listing_request(entry.url, "sitemap")
                 if request:
                     yield request
