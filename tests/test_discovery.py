@@ -276,23 +276,30 @@ def test_coverage_puts_each_listed_article_in_its_column(tmp_path):
     assert table.returncode == 0 and "http-404 1" in table.stdout and "2025-01-06" in table.stdout
 
 
-def test_a_profile_narrows_the_links_followed(tmp_path):
-    """Every same-host page is followed but non-content, and the profile's exclude_pattern, articles included."""
-    from scrapy import Request
-    from scrapy.http import HtmlResponse
+def _offline_spider(tmp_path: Path, profile_toml: str, name: str, **settings):
+    """A NewsSpider for one profile, its settings the archiver's own, to call its callbacks directly."""
     from scrapy.utils.test import get_crawler
 
     from archiver import settings as archiver_settings
     from spiders.news import NewsSpider
 
-    config = tmp_path / "narrow.toml"
-    config.write_text('[narrow]\nbase_url = "http://news.example"\nstart_urls = ["/"]\nlisting_pattern = "."\n'
-                      'article_pattern = "^/(live/)?a/"\nexclude_pattern = "^/live/"\n')
-    defaults = {name: getattr(archiver_settings, name) for name in dir(archiver_settings) if name.isupper()}
+    config = tmp_path / f"{name}.toml"
+    config.write_text(profile_toml)
+    defaults = {key: getattr(archiver_settings, key) for key in dir(archiver_settings) if key.isupper()}
     crawler = get_crawler(NewsSpider, {**defaults, "ARCHIVER_OUTPUT_ROOT": str(tmp_path),
-                                       "ARCHIVER_OUTPUT_DIR": str(tmp_path / "crawl"), "ARCHIVER_CRAWL_ID": "narrow",
-                                       "ARCHIVER_RENDER": "never"})
-    spider = crawler._create_spider(outlet="narrow", config=str(config))
+                                       "ARCHIVER_OUTPUT_DIR": str(tmp_path / "crawl"), "ARCHIVER_CRAWL_ID": name,
+                                       "ARCHIVER_RENDER": "never", **settings})
+    return crawler._create_spider(outlet=name, config=str(config))
+
+
+def test_a_profile_narrows_the_links_followed(tmp_path):
+    """Every same-host page is followed but non-content, and the profile's exclude_pattern, articles included."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    spider = _offline_spider(tmp_path, '[narrow]\nbase_url = "http://news.example"\nstart_urls = ["/"]\n'
+                             'listing_pattern = "."\narticle_pattern = "^/(live/)?a/"\nexclude_pattern = "^/live/"\n',
+                             "narrow")
     links = ["/a/a-story", "/live/a/a-live-story", "/live/", "/section/world", "/login", "/search?q=x",
              "/events?month=2025-02", "/share/a-story", "http://elsewhere.example/section", "mailto:desk@news.example"]
     body = "".join(f'<a href="{href}">x</a>' for href in links).encode()
@@ -300,3 +307,17 @@ def test_a_profile_narrows_the_links_followed(tmp_path):
                             request=Request("http://news.example/", meta={"archiver_depth": 0}))
     followed = {r.url: r.meta["archiver_kind"] for r in spider._follow_links(response)}
     assert followed == {"http://news.example/a/a-story": "article", "http://news.example/section/world": "page"}
+
+
+def test_since_skips_index_entries_last_changed_before_it(tmp_path):
+    from scrapy.http import XmlResponse
+
+    spider = _offline_spider(tmp_path, '[since]\nbase_url = "http://news.example"\n', "since",
+                             ARCHIVER_SINCE="2025-01-01")
+    index = (b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             b"<sitemap><loc>/sitemap/2025-1.xml</loc><lastmod>2025-01-12T10:00:00+03:00</lastmod></sitemap>"
+             b"<sitemap><loc>/sitemap/2024-12.xml</loc><lastmod>2024-12-31T23:00:00+03:00</lastmod></sitemap>"
+             b"<sitemap><loc>/sitemap/undated.xml</loc></sitemap></sitemapindex>")
+    requests = list(spider.parse_sitemap(XmlResponse("http://news.example/sitemap/sitemap.xml", body=index)))
+    assert [r.url for r in requests] == ["http://news.example/sitemap/2025-1.xml",
+                                         "http://news.example/sitemap/undated.xml"]
