@@ -48,8 +48,6 @@ class Listing:
     too_large: bool = False
 
 
-Sitemap = Listing     # the name the spider and tests have used
-
 
 def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
