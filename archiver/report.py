@@ -97,6 +97,11 @@ class CrawlReporter:
             "articles": stats.get("archiver/articles", 0),
             "articles_unchanged": stats.get("archiver/articles/unchanged", 0),
             "articles_skipped_since": stats.get("archiver/articles/skipped/since", 0),
+            "articles_rechecked": stats.get("archiver/history/rechecks", 0),     # re-visits (archiver.history)
+            "not_modified": stats.get("archiver/history/not_modified", 0),        # 304: a revisit record
+            "new_versions": stats.get("archiver/history/verdict/new", 0),
+            "same_versions": (stats.get("archiver/history/verdict/same", 0)
+                              + stats.get("archiver/history/verdict/flip", 0)),
             "rendered": stats.get("archiver/browser/renders", 0),
             "browser_requests": stats.get("playwright/request_count", 0),
         }

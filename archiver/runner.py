@@ -46,6 +46,7 @@ class CrawlOptions:
     block_private_addresses: bool | None = None   # None: on for URL targets and --config, off otherwise
     page_timeout: float | None = None
     discover_only: bool = False   # read robots.txt, sitemaps, feeds and pages; fetch no article
+    revisit: bool = False         # check every known article within the re-visit horizon now
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -124,6 +125,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "LOG_LEVEL": "WARNING" if options.progress == "quiet" else options.log_level,
         "ARCHIVER_PROGRESS": options.progress,
         "ARCHIVER_DISCOVER_ONLY": options.discover_only,
+        "ARCHIVER_REVISIT_ALL": options.revisit,
         "LOG_ENABLED": not options.json_log,       # --json-log installs its own root handler
         "FEEDS": {
             str(target.crawl_dir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},

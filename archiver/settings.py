@@ -59,6 +59,13 @@ ARCHIVER_SKIP_LINK_PATTERN = (
     r"output|format|utm_[a-z]+)="
     r"|\.(ics|ical)$"
 )
+# --- History: re-visits and versions (archiver.history) ---------------------
+# Known articles are re-checked on NewsDiffs' decaying schedule, by age (datePublished, else first
+# capture): "under AGE:every INTERVAL" steps; past the last age, never. Units s m h d w.
+ARCHIVER_REVISIT_SCHEDULE = "3h:15m 1d:1h 7d:3h 30d:3d 365d:30d"
+ARCHIVER_REVISIT_ALL = False            # --revisit: check every article within the horizon now, due or not
+ARCHIVER_CONDITIONAL_REQUESTS = True    # re-checks send If-None-Match/If-Modified-Since; a 304 is a revisit record
+ARCHIVER_VERSION_FLIP_LIMIT = 2         # a text already seen this often is not a new version again (flip-flops)
 
 # --- Scrapy -----------------------------------------------------------------
 USER_AGENT = (
@@ -106,6 +113,7 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "pipelines.warc_metadata.ItemWarcPipeline": 300,
     "pipelines.text_export.TextExportPipeline": 400,
+    "pipelines.search_index.SearchIndexPipeline": 500,
 }
 
 # --- scrapy-playwright ------------------------------------------------------
@@ -131,3 +139,16 @@ PLAYWRIGHT_CONTEXTS = {
         "accept_downloads": False,       # downloads are refetched without the browser (size caps apply)
     }
 }
+
+# --- Search and the research page -------------------------------------------
+ARCHIVER_SEARCH_ENABLED = True          # index every article version as it is written (<root>/search.sqlite)
+ARCHIVER_SEARCH_INDEX = "search.sqlite" # file name under the output root
+ARCHIVER_SEARCH_BATCH = 50              # versions per SQLite transaction while crawling (the rest at the end)
+ARCHIVER_SEARCH_WEIGHTS = (10.0, 4.0, 1.0)   # bm25 weights: title, byline, body
+ARCHIVER_SEARCH_LIMIT = 20              # results per query
+ARCHIVER_SEARCH_SNIPPET_TOKENS = 24     # words around the match in a snippet
+ARCHIVER_REPLAY_BASE_URL = "http://127.0.0.1:8090"   # where `archiver replay ROOT --port 8090` serves;
+                                        # `archiver search` prints replay links under it
+ARCHIVER_UI_HOST = "127.0.0.1"
+ARCHIVER_UI_PORT = 8080
+ARCHIVER_UI_THREADS = 4                 # requests the research page serves at once

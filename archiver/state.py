@@ -16,9 +16,23 @@ It makes scheduled runs incremental and interrupted runs resumable:
     crawl_id TEXT, outlet TEXT, url TEXT, source TEXT (the sitemap or feed URL), kind TEXT
     ('sitemap' | 'feed'), listed_date TEXT, PRIMARY KEY (crawl_id, url, source). The coverage
     report compares it with ``articles`` and ``frontier``.
+``checks`` — the last look at each known article, for re-visits (``archiver.history``):
+    url TEXT PRIMARY KEY, checked_at TEXT (last request, 200 or 304), etag TEXT and
+    last_modified TEXT (validators of the last 200, sent back as If-None-Match /
+    If-Modified-Since), confirms_uri TEXT, confirms_date TEXT, confirms_record_id TEXT
+    (the response record holding that 200's payload: what a 304 revisit refers to).
+``versions`` — every version of every article (``archiver.history.versions``):
+    url TEXT, version INTEGER (1, 2, ...), fingerprint TEXT (sha1 of the normalized
+    fields), captured_at TEXT (WARC-Date), crawl_id TEXT, warc_filename TEXT,
+    record_id TEXT, warc_offset INTEGER (the response record whose body holds this
+    version), title TEXT, subtitle TEXT, byline TEXT, authors TEXT (JSON list),
+    date_modified TEXT, body TEXT (paragraphs joined by blank lines), changed TEXT
+    (JSON list of the fields that differ from the version before), words_added INTEGER,
+    words_removed INTEGER, PRIMARY KEY (url, version).
 
 A re-run archives new articles and those whose listed date or dateModified
-moved; unchanged ones are counted, not fetched. Front and section pages are
+moved, and re-checks known articles the re-visit schedule says are due
+(``archiver.history.tracker``); the others are counted, not fetched. Front and section pages are
 never in ``articles``: they are re-captured every run.
 """
 
@@ -31,6 +45,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archiver.extraction.dates import parse_date
+from archiver.history.versions import Version
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -48,6 +63,16 @@ CREATE TABLE IF NOT EXISTS listed (
 );
 CREATE INDEX IF NOT EXISTS listed_outlet ON listed (outlet, url);
 CREATE INDEX IF NOT EXISTS frontier_url ON frontier (url);
+CREATE TABLE IF NOT EXISTS checks (
+    url TEXT PRIMARY KEY, checked_at TEXT, etag TEXT, last_modified TEXT,
+    confirms_uri TEXT, confirms_date TEXT, confirms_record_id TEXT
+);
+CREATE TABLE IF NOT EXISTS versions (
+    url TEXT NOT NULL, version INTEGER NOT NULL, fingerprint TEXT NOT NULL, captured_at TEXT, crawl_id TEXT,
+    warc_filename TEXT, record_id TEXT, warc_offset INTEGER, title TEXT, subtitle TEXT, byline TEXT,
+    authors TEXT, date_modified TEXT, body TEXT, changed TEXT, words_added INTEGER, words_removed INTEGER,
+    PRIMARY KEY (url, version)
+);
 """
 
 
@@ -78,6 +103,26 @@ def _instant(value: str | None) -> datetime | None:
 def newest(*dates: str | None) -> str | None:
     known = [(instant, d) for d in dates if (instant := _instant(d)) is not None]
     return max(known)[1] if known else None
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What a re-visit needs to know about an archived article."""
+    url: str
+    listed_version: str | None          # articles.version
+    date_published: str | None
+    first_captured_at: str | None       # version 1, else the last archive
+    checked_at: str | None
+    etag: str | None
+    last_modified: str | None
+    confirms: dict | None               # {"uri", "date", "record_id"} of the payload a 304 confirms
+
+    def born(self) -> datetime | None:
+        """Its age counts from datePublished, else from its first capture."""
+        return _instant(self.date_published) or _instant(self.first_captured_at)
+
+    def last_checked(self) -> datetime | None:
+        return _instant(self.checked_at) or _instant(self.first_captured_at)
 
 
 @dataclass(frozen=True)
@@ -123,6 +168,49 @@ class CrawlState:
             (url, outlet, original_url, newest(listed_date, date_modified, date_published),
              date_published, date_modified, payload_digest, warc.get("filename"),
              warc.get("record_id"), warc.get("offset"), crawl_id, captured_at))
+
+    def known_article(self, url: str) -> KnownArticle | None:
+        rows = self._run(
+            "SELECT a.version, a.date_published, COALESCE(MIN(v.captured_at), a.captured_at), c.checked_at, "
+            "c.etag, c.last_modified, c.confirms_uri, c.confirms_date, c.confirms_record_id "
+            "FROM articles a LEFT JOIN checks c ON c.url = a.url LEFT JOIN versions v ON v.url = a.url "
+            "WHERE a.url = ? GROUP BY a.url", (url,))
+        if not rows:
+            return None
+        listed, published, first, checked, etag, modified, uri, date, record_id = rows[0]
+        confirms = {"uri": uri, "date": date, "record_id": record_id} if uri and date and record_id else None
+        return KnownArticle(url, listed, published, first, checked, etag, modified, confirms)
+
+    def record_check(self, url: str, checked_at: str, *, etag: str | None = None,
+                     last_modified: str | None = None, confirms: dict | None = None) -> None:
+        """A look at *url*: a 200 (with its validators and payload record) or a 304 (time only)."""
+        self._run("INSERT INTO checks (url, checked_at) VALUES (?, ?) "
+                  "ON CONFLICT(url) DO UPDATE SET checked_at = excluded.checked_at", (url, checked_at))
+        if confirms is not None:
+            self._run("UPDATE checks SET etag = ?, last_modified = ?, confirms_uri = ?, confirms_date = ?, "
+                      "confirms_record_id = ? WHERE url = ?",
+                      (etag, last_modified, confirms["uri"], confirms["date"], confirms["record_id"], url))
+
+    # --- versions (archiver.history) ----------------------------------------------
+    def versions(self, url: str) -> list[Version]:
+        """The versions of the article fetched at *url*, oldest first."""
+        rows = self._run(f"SELECT {', '.join(Version.COLUMNS)} FROM versions WHERE url = ? ORDER BY version",
+                         (url,))
+        return [Version.from_row(row) for row in rows]
+
+    def article_urls(self, outlet: str | None = None, *, alias: str | None = None) -> list[str]:
+        """Fetched URLs of archived articles: of one outlet, or those fetched at or canonical to *alias*."""
+        if alias is not None:
+            rows = self._run("SELECT url FROM articles WHERE url = ? OR original_url = ? "
+                             "UNION SELECT DISTINCT url FROM versions WHERE url = ? ORDER BY url", (alias,) * 3)
+        else:
+            rows = self._run("SELECT url FROM articles WHERE outlet = ? ORDER BY url", (outlet,))
+        return [row[0] for row in rows]
+
+    def add_version(self, version: Version) -> None:
+        columns = Version.COLUMNS
+        self._run(f"INSERT INTO versions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                  version.to_row())
 
     def article_count(self) -> int:
         return self._run("SELECT COUNT(*) FROM articles")[0][0]

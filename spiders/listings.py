@@ -39,7 +39,7 @@ class ListingsMixin:
     """robots.txt, sitemap and feed requests and callbacks of ``NewsSpider``.
 
     The spider provides ``profile``, ``sources`` (a SourceLog), ``listings_seen``,
-    ``robots_hosts``, ``session``, ``_too_old`` (--since), and ``_claim``/``_request`` to take articles on.
+    ``robots_hosts``, ``session``, ``_too_old`` (--since), and ``_claim``/``_request`` to take articles on (a Visit, or None).
     """
 
     def _sitemap_allowed(self, url: str) -> bool:
@@ -82,9 +82,10 @@ class ListingsMixin:
             if self._too_old(entry.date):
                 self.too_old.add(entry.url)
                 continue
-            if self._claim(entry.url, "article", 1, entry.date):
-                source.new += 1
-                request = self._request(entry.url, "article", 1, entry.date, archiver_via=source.kind)
+            visit = self._claim(entry.url, "article", 1, entry.date)
+            if visit is not None:
+                source.new += not visit.recheck        # a re-check of a known article is not new
+                request = self._request(entry.url, "article", 1, entry.date, visit, archiver_via=source.kind)
                 if request:
                     yield request
 

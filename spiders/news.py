@@ -24,11 +24,13 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from archiver.capture.fetch import CONFIRMS_META_KEY
 from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
 from archiver.extraction.workers import ExtractionWorkers, default_workers
 from archiver.failures import count_failure, failure_reason
+from archiver.history.tracker import HistoryTracker, Visit, validators_of
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 from archiver.sources import SourceLog
 from spiders.listings import FETCHABLE_SCHEMES, ListingsMixin, requested_url
@@ -66,6 +68,7 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         self.robots_hosts: set[str] = set()    # hosts the outlet's robots.txt names sitemaps on
         self.page_depth: dict[str, int] = {}   # the fewest hops a queued page was found at
         self._skip_link: re.Pattern | None = None
+        self._history: HistoryTracker | None = None
 
     @property
     def extraction(self) -> ExtractionWorkers:
@@ -74,6 +77,14 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             workers = self.settings.get("ARCHIVER_EXTRACTION_WORKERS")
             self._extraction = ExtractionWorkers(default_workers() if workers is None else int(workers))
         return self._extraction
+
+    @property
+    def history(self) -> HistoryTracker:
+        """Re-visits and versions over the crawl state (archiver.history)."""
+        if self._history is None:
+            self._history = HistoryTracker.from_settings(self.settings, self.session.state,
+                                                         self.session.crawl_id, self.crawler.stats)
+        return self._history
 
     # --- limits --------------------------------------------------------------
     @property
@@ -107,50 +118,58 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         return ArchiveSession.of(self.crawler)
 
     def _claim(self, url: str, kind: str, depth: int, listed_date: str | None = None,
-               resumed: bool = False) -> bool:
-        """Whether this crawl takes the page on (new, changed, in budget); True puts it in the frontier.
+               resumed: bool = False) -> Visit | None:
+        """How this crawl takes the page on (new, changed or due, in budget), or None; it goes in the frontier.
 
-        With --discover-only an article is claimed (counted new) but neither queued nor fetched.
+        An article's Visit says whether it is a re-check (archiver.history). With
+        --discover-only an article is claimed but neither queued nor fetched.
         """
         if not url.startswith(FETCHABLE_SCHEMES):
-            return False
+            return None
         state, crawl_id = self.session.state, self.session.crawl_id
         if not resumed and (url in self.scheduled or (self.resume and state.is_scheduled(crawl_id, url))):
             if kind == "page" and depth < self.page_depth.get(url, depth):
                 self.page_depth[url] = depth      # found closer while queued: its links count from here
-            return False                      # found again by another route in this crawl
-        if kind == "article" and state.is_unchanged(url, listed_date):
-            self.unchanged.add(url)
-            return False
+            return None                       # found again by another route in this crawl
         not_fetched = kind == "article" and self.discover_only
         if not not_fetched and not self._budget_left():
-            return False
+            return None
+        visit = Visit()
+        if kind == "article":
+            visit = self.history.plan(url, listed_date)
+            if visit is None:
+                self.unchanged.add(url)
+                return None
         self.scheduled.add(url)
         if not_fetched:
-            return True
+            return visit
         self.pages_scheduled += 1
         if kind == "page":
             self.page_depth[url] = depth
         state.enqueue(crawl_id, url, kind, depth, listed_date)
-        return True
+        return visit
 
     def _request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
-                 **meta: Any) -> scrapy.Request | None:
+                 visit: Visit | None = None, **meta: Any) -> scrapy.Request | None:
         if kind == "article" and self.discover_only:
             return None
+        visit = visit or Visit()
+        if visit.confirms:
+            meta.update({CONFIRMS_META_KEY: visit.confirms, "handle_httpstatus_list": [304]})
         meta["archiver_listed_date"] = listed_date
         callback = self.parse_article if kind == "article" else self.parse_page
         # pages nearer the start go first, so a page's depth is its fewest hops (breadth-first)
         priority = 1 + max(0, 50 - depth) if kind == "page" else 0
-        return scrapy.Request(url, callback=callback, errback=self.page_failed,
+        return scrapy.Request(url, callback=callback, errback=self.page_failed, headers=visit.headers,
                               meta={"archiver_kind": kind, "archiver_depth": depth, "archiver_url": url, **meta},
                               priority=priority)
 
     def _page_request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
                       resumed: bool = False, **meta: Any) -> scrapy.Request | None:
-        if not self._claim(url, kind, depth, listed_date, resumed):
+        visit = self._claim(url, kind, depth, listed_date, resumed)
+        if visit is None:
             return None
-        return self._request(url, kind, depth, listed_date, **meta)
+        return self._request(url, kind, depth, listed_date, visit, **meta)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.resume:
@@ -168,6 +187,11 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             request = self._page_request(url, kind, 0)
             if request:
                 yield request
+        for url in self.history.due_articles(self.profile.name):
+            if self.profile.is_own(url) and self.profile.is_article(url):
+                request = self._page_request(url, "article", 1, archiver_via="revisit")
+                if request:
+                    yield request
         robots = self._listing_request(self.profile.absolute("/robots.txt"), "robots")
         if robots:
             yield robots
@@ -193,9 +217,10 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             request = None
             if self.profile.is_article(url):
                 record.articles += 1
-                if self._claim(url, "article", depth):
-                    record.new += 1
-                    request = self._request(url, "article", depth)
+                visit = self._claim(url, "article", depth)
+                if visit is not None:
+                    record.new += not visit.recheck
+                    request = self._request(url, "article", depth, visit=visit)
             elif self.profile.is_listing(url) and not self._skips_link(url):
                 request = self._page_request(url, "page", depth)
             if request:
@@ -231,6 +256,9 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         yield from self._follow_links(response)
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        if response.status == 304:
+            self.history.not_modified(response.url)      # recorded as a server-not-modified revisit
+            return
         # links first: the crawl goes on fetching while the article is extracted
         for request in self._requisites(response):
             yield request
@@ -255,9 +283,12 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             warc=article.warc, crawl_id=self.session.crawl_id, captured_at=article.captured_at)
         if self._too_old(article.date_published):
             self.too_old.add(response.url)
-        else:
-            self.crawler.stats.inc_value("archiver/articles")
-            yield article
+            return
+        if source.record is not None and self.history.observe(
+                article, source.record, source.url, validators_of(response.headers)) is None:
+            return              # the text of the last version, a boring change, or a flip back
+        self.crawler.stats.inc_value("archiver/articles")
+        yield article
 
     def closed(self, reason: str) -> None:
         """Unchanged = known articles no route of this crawl found newer (another may have)."""

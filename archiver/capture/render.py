@@ -28,6 +28,7 @@ from scrapy_playwright.page import PageMethod
 
 from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_through
 from archiver.capture.browser import PageRecorder
+from archiver.capture.fetch import CONFIRMS_META_KEY
 from archiver.capture.handler import DOWNLOAD_META_KEY
 from archiver.failures import REASON_META_KEY, PageRefused, failure_reason, stop_on_disk_full
 from archiver.recording import WarcLocation
@@ -182,6 +183,8 @@ class RenderMiddleware:
     def should_render(self, request: Request, spider: Spider) -> bool:
         if self.mode == "never" or request.meta.get("archiver_kind") not in RENDERED_KINDS:
             return False
+        if request.meta.get(CONFIRMS_META_KEY):
+            return False        # a conditional re-visit: only a plain fetch can get (and record) a 304
         if self.mode == "always":
             return True
         profile = getattr(spider, "profile", None)

@@ -46,6 +46,9 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--discover-only", action="store_true",
                         help="print what robots.txt, each sitemap, feed and page listed and how many new "
                              "articles each gave; fetch no article")
+    parser.add_argument("--revisit", action="store_true",
+                        help="check every known article within the re-visit schedule's horizon now, due or not "
+                             "(conditional requests: an unchanged article costs a 304)")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help="hard cap on one page: navigation, behaviours and screenshot (default 90); "
                              "plain fetches get min(DOWNLOAD_TIMEOUT, this)")
@@ -81,6 +84,7 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         proxy=args.proxy, ignore_tls_errors=args.ignore_tls_errors,
         block_private_addresses=args.block_private_addresses, page_timeout=args.page_timeout,
         discover_only=getattr(args, "discover_only", False),
+        revisit=args.revisit,
         extra_settings=parse_settings(args.settings),
     )
 

@@ -8,7 +8,9 @@ takes the crawl-time fields from the records:
 * ``captured_at`` = WARC-Date of the response (or revisit) record,
 * ``warc`` = its file name, record id and offset,
 * ``screenshot`` = ``screenshots/<url_key(url)>.png`` when a ``urn:fullPage:<url>``
-  record exists (the crawl's file name for it; the PNG itself is in that record).
+  record exists (the crawl's file name for it; the PNG itself is in that record),
+* ``version`` and ``previous`` = as the metadata record says (the crawl's history
+  of the article: they are not in the page).
 
 WARCs without metadata records (made by other tools) give one item per 200
 HTML response whose URL matches the outlet's ``article_pattern``.
@@ -61,8 +63,11 @@ def extract_items(paths: Iterable[Path], outlet: str | None = None) -> Iterator[
         if source is None:
             raise LookupError(f"{meta.uri} refers to {meta.header('WARC-Refers-To')}, which is not in the "
                               "given WARCs; give every WARC file of the crawl")
-        name = json.loads(read_record(meta)).get("outlet") or outlet
-        yield extract_record(archive, source, profile_named(name) if name else fallback)
+        recorded = json.loads(read_record(meta))
+        name = recorded.get("outlet") or outlet
+        article = extract_record(archive, source, profile_named(name) if name else fallback)
+        article.version, article.previous = recorded.get("version"), recorded.get("previous")
+        yield article
     if metadata:
         return
     if fallback is None:
