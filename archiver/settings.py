@@ -44,6 +44,8 @@ ARCHIVER_MAX_RETRY_AFTER = 60.0         # s; longest Retry-After honoured betwee
 ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above this: exit 5
 ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
+ARCHIVER_CRAWL_LOG = "crawl.log"        # the full log, in the crawl folder (None: none)
+ARCHIVER_CRAWL_LOG_LEVEL = "INFO"       # its level; the terminal shows warnings only (see archiver.logs)
 
 # --- Discovery: robots.txt, sitemaps, feeds, links ------------------------------
 ARCHIVER_SITEMAP_MAX_SIZE = 50 * 1024 * 1024   # bytes of one sitemap or feed, on the wire and decompressed
@@ -92,6 +94,9 @@ HTTPCACHE_ENABLED = False
 HTTPERROR_ALLOW_ALL = False
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+# No listening socket in a crawl: Scrapy 2.19's remote control runs any Python sent with
+# its token (--set REMOTE_CONTROL_ENABLED=true turns it back on). Chromium talks over a pipe.
+REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -106,6 +111,7 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.capture.compressed.CompressedBodyMiddleware": 595,   # just before HttpCompression (590)
 }
 EXTENSIONS = {
+    "archiver.logs.CrawlLog": -100,       # first, so it sees the other components start
     "archiver.capture.fetch.FetchRecorder": 0,
     "archiver.report.CrawlReporter": 10,
     "archiver.progress.ProgressDisplay": 20,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from archiver.capture.browser import PageRecorder
 from archiver.capture.fetch import CONFIRMS_META_KEY
 from archiver.capture.handler import DOWNLOAD_META_KEY
 from archiver.failures import REASON_META_KEY, PageRefused, failure_reason, stop_on_disk_full
+from archiver.filenames import screenshot_filename
 from archiver.recording import WarcLocation
 from archiver.session import ArchiveSession
 
@@ -45,11 +45,6 @@ _BROWSER_META = (
 
 class RenderTimeout(Exception):
     """The page did not finish its behaviours and screenshot within ARCHIVER_PAGE_TIMEOUT."""
-
-
-def url_key(url: str) -> str:
-    """A short, filesystem-safe key for a URL."""
-    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -122,7 +117,7 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
             now = datetime.now(timezone.utc)
             if options.screenshots:
                 png = await _screenshot(page, options.screenshot_max_height)
-                relative = f"screenshots/{url_key(url)}.png"
+                relative = f"screenshots/{screenshot_filename(url, now)}"
                 session.path(relative).write_bytes(png)
                 capture.screenshot = relative
                 capture.screenshot_record = session.writer.write_resource(

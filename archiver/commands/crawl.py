@@ -9,7 +9,7 @@ from pathlib import Path
 
 from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
 from archiver.lock import LockHeld
-from archiver.report import ExitCode, read_report
+from archiver.report import ExitCode
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,9 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--operator", default="", help="who runs the crawl, for the warcinfo record")
     parser.add_argument("--base-url", action="append", default=[], metavar="OUTLET=URL",
                         help="crawl an outlet where it is served (a mirror, the sample); repeatable")
-    parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                        help="log lines on the terminal (default: WARNING on a terminal, INFO elsewhere); "
+                             "crawl.log in the crawl folder always has INFO (DEBUG with DEBUG)")
     parser.add_argument("--quiet", action="store_true", help="warnings and errors only, no progress display")
     parser.add_argument("--json-log", action="store_true", help="log one JSON object per line (for cron)")
     parser.add_argument("--resume", action="store_true",
@@ -132,23 +134,11 @@ def print_discovery(targets: list[CrawlTarget]) -> None:
 
 
 def print_summary(targets: list[CrawlTarget]) -> None:
-    """The end-of-run table: what each crawl archived and where it went."""
-    from rich.console import Console
-    from rich.table import Table
+    """The end-of-run summary (archiver.summary), on the console of the live display."""
+    from archiver.summary import crawl_summary
+    from archiver.terminal import console
 
-    table = Table("crawl", "status", "pages", "articles", "rendered", "failures", "WARC MB", "folder")
-    for target in targets:
-        try:
-            report = read_report(target.crawl_dir)
-        except (OSError, ValueError):
-            table.add_row(target.name, "no report", "", "", "", "", "", str(target.crawl_dir))
-            continue
-        counts = report["counts"]
-        failures = ", ".join(f"{k}={v}" for k, v in report["failures"].items()) or "0"
-        table.add_row(target.name, f"{report['finish_reason']} ({report['exit_status']})",
-                      str(counts["pages"]), str(counts["articles"]), str(counts["rendered"]),
-                      failures, f"{report['warc_bytes'] / 1e6:.1f}", str(target.crawl_dir))
-    Console(stderr=True).print(table)
+    console().print(crawl_summary([(target.name, target.crawl_dir) for target in targets]))
 
 
 def register(subparsers) -> None:
