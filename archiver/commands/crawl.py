@@ -9,7 +9,7 @@ from pathlib import Path
 
 from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
 from archiver.lock import LockHeld
-from archiver.report import ExitCode
+from archiver.report import ExitCode, read_report
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
