@@ -126,7 +126,7 @@ def body_from_trafilatura(document: str | HtmlElement, base_url: str) -> Body:
 
     xml = trafilatura.extract(document, url=base_url or None, output_format="xml", include_links=True,
                               include_comments=False, include_tables=False, include_images=False,
-                              with_metadata=False, deduplicate=False)
+                              with_metadata=False, deduplicate=False, fast=True)
     body = Body()
     if not xml:
         return body
