@@ -29,6 +29,7 @@ from parsel.csstranslator import HTMLTranslator
 
 from archiver.items import Article
 from archiver.extraction import body as body_mod
+from archiver.extraction import content
 from archiver.extraction.dates import local_day, parse_date, precision, to_datetime
 from archiver.extraction.document import decode_html, parse_html
 from archiver.extraction.names import (author_tagline, dedupe, is_generic, looks_like_byline, name_key, normalize_authors,
@@ -713,15 +714,31 @@ def _general_body(page: _Page) -> tuple[body_mod.Body | None, str | None]:
     structured = body_mod.body_from_text(structured_text) if structured_text else None
     if structured and len(structured.paragraphs) >= 2:
         return structured, "json-ld"
-    extracted = body_mod.body_from_trafilatura(page.root, page.url)  # last step: trafilatura may prune the tree
+    extracted, source = _scored_body(page), "text"
+    if extracted is None:  # last step: trafilatura may prune the tree
+        extracted, source = body_mod.body_from_trafilatura(page.root, page.url), "trafilatura"
     if structured and structured.paragraphs:
         extracted_len = sum(len(p) for p in extracted.paragraphs)
         if extracted_len < 0.5 * len(structured_text or ""):
             page.warn("body from JSON-LD articleBody: the page shows less text (teaser or paywall)")
             return structured, "json-ld"
     if extracted.paragraphs:
-        return extracted, "trafilatura"
+        return extracted, source
     return structured, "json-ld" if structured else None
+
+
+_MIN_SCORED_CHARS = 800  # below this, a second opinion (trafilatura) is worth its cost
+
+
+def _scored_body(page: _Page) -> body_mod.Body | None:
+    """The article container found by paragraph scoring, walked like an outlet's body; None if it looks thin."""
+    containers = content.main_containers(page.root)
+    if not containers:
+        return None
+    found = body_mod.body_from_containers(containers, page.url, keep_tables=True)
+    if sum(len(p) for p in found.paragraphs) < _MIN_SCORED_CHARS:
+        return None
+    return found
 
 
 def _first(values: list[str] | None) -> str | None:

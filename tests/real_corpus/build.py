@@ -28,6 +28,9 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from archiver.extraction.document import decode_html, parse_html  # noqa: E402  (the same decoding as the crawl)
+
 HERE = Path(__file__).resolve().parent
 SOURCES = {
     "mozilla/readability": ("ab4027a8b37669745016869a37a504727992b2ba", "Apache-2.0"),
@@ -141,10 +144,10 @@ def readability_pages(mirror: Path, commit: str) -> list[dict]:
         if len(raw) < _SYNTHETIC_BELOW:
             continue
         meta = json.loads(git_show(mirror, commit, f"{base}/expected-metadata.json"))
-        expected_root = lxml_html.fromstring(git_show(mirror, commit, f"{base}/expected.html"))
+        expected_root = lxml_html.fromstring(git_show(mirror, commit, f"{base}/expected.html").decode("utf-8"))
         paragraphs = [t for t in block_texts(expected_root) if len(t) >= 40]
         body = norm(expected_root.text_content())
-        source_root = lxml_html.fromstring(raw)
+        source_root = parse_html(decode_html(raw).text)
         source_blocks = block_texts(source_root)
         outside = [t for t in dict.fromkeys(source_blocks) if 25 <= len(t) <= 200 and t not in body
                    and not any(t in p for p in paragraphs)]
