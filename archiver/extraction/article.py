@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from datetime import date
 from functools import lru_cache
 
 from lxml import etree
@@ -84,9 +85,11 @@ _NAME_CHILD_XPATH = (
     " | .//a[contains(@href,'/author/') or contains(@href,'/autor/') or contains(@href,'/auteur/')"
     " or contains(@href,'/people/') or contains(@href,'/profile/')]"
 )
+# Any word of a class or id marks a teaser, comment or widget region ("c-related-stories")...
 _NOT_ARTICLE_CONTEXT = {"comment", "comments", "related", "footer", "sidebar", "recirc", "teaser", "promo",
-                        "recommended", "outbrain", "taboola", "nav", "menu", "newsletter", "bio", "biography",
-                        "more", "popular", "trending", "most", "list", "card", "cards", "feed", "widget"}
+                        "recommended", "outbrain", "taboola", "newsletter", "popular", "trending"}
+# ...these only as a whole class or id: as words they are too common ("hasnt-bio", "nav-open" on <body>).
+_NOT_ARTICLE_CLASSES = {"nav", "menu", "bio", "biography", "more", "most", "list", "card", "cards", "feed", "widget"}
 _BYLINE_SELF_EXCLUDE = {"role", "job", "position", "bio", "biography", "avatar", "image", "img", "photo", "picture", "description",
                         "follow", "social", "box", "about", "more", "count", "twitter", "email"}
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•»]\s+|\s+-\s+")
@@ -103,6 +106,7 @@ class _Page:
     selectors: Mapping[str, str]
     article: Article
     sources: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # why a reconciliation rule overruled the layer order
     warnings: list[str] = field(default_factory=list)
 
     def css(self, key: str) -> list[Any]:
@@ -123,9 +127,13 @@ class _Page:
     def select_elements(self, key: str) -> list[HtmlElement]:
         return [item for item in self.css(key) if isinstance(item, HtmlElement)]
 
-    def set(self, name: str, value: Any, source: str) -> None:
+    def set(self, name: str, value: Any, source: str, reason: str | None = None) -> None:
         setattr(self.article, name, value)
         self.sources[name] = source
+        if reason:
+            self.reasons[name] = reason
+        else:
+            self.reasons.pop(name, None)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -162,6 +170,8 @@ def extract_article(html: bytes | str, url: str, *, outlet: str | None = None,
     _lead_image(page)
     _body(page)
     article.extraction = {"sources": page.sources, "warnings": page.warnings}
+    if page.reasons:
+        article.extraction["reasons"] = page.reasons
     return article
 
 
@@ -220,17 +230,42 @@ def _title(page: _Page) -> None:
             if key == other or (len(other) > 20 and key.startswith(other)):
                 page.set("title", h1, source)
                 return
-        if len(key) > 10 and title_text and _title_key(title_text).startswith(key):
-            page.set("title", h1, "text")
-            return
-    if structured:
+    printed = _heading_in_title_tag(page, title_text)
+    if printed:
+        page.set("title", printed, "text")
+    elif structured:
         page.set("title", _strip_site_suffix(structured[0][0], page), structured[0][1])
-    elif len(h1s) == 1:
+    elif len(h1s) == 1 and (len(_title_key(title_text)) < 10 or _shares_words(h1s[0], title_text)):
         page.set("title", h1s[0], "text")
     elif title_text:
         page.set("title", _strip_site_suffix(title_text, page), "text")
     else:
         page.warn("no title found")
+
+
+def _shares_words(heading: str, title_text: str) -> bool:
+    """Most of the heading's words are in the <title>: the <h1> is this page's headline, not a greeting."""
+    words = {name_key(w) for w in heading.split()} - {""}
+    return bool(words) and len(words & {name_key(w) for w in title_text.split()}) * 2 >= len(words)
+
+
+def _heading_in_title_tag(page: _Page, title_text: str) -> str | None:
+    """The longest printed heading that the <title> repeats: the headline, without the site's name.
+
+    A site's name is often the page's only <h1> ("Silicon Exposed") while the post's
+    headline is an <h2>/<h3> that the <title> names in full.
+    """
+    title_key = _title_key(title_text)
+    if len(title_key) < 10:
+        return None
+    found = None
+    for heading in page.root.xpath("(//h1|//h2|//h3)[position() <= 40]"):
+        text = body_mod.normalize_space(heading.text_content()).rstrip("¶#").strip()
+        key = _title_key(text)
+        if (len(key) > 10 and 2 * len(key) > len(title_key) and (title_key.startswith(key) or title_key.endswith(key))
+                and (found is None or (title_key.startswith(key), len(key)) > found[0])):
+            found = ((title_key.startswith(key), len(key)), text)  # "Headline | Site" before "Site: Headline"
+    return found[1] if found else None
 
 
 def _strip_site_suffix(title: str, page: _Page) -> str:
@@ -433,8 +468,22 @@ def _looks_like_sentence(text: str) -> bool:
 
 
 def _in_non_article_context(element: HtmlElement) -> bool:
+    """Inside page furniture: comments, teasers, related lists, navigation, a page footer.
+
+    An article's own <footer> (WordPress themes print byline and date there) is not furniture;
+    <body> and <html> classes describe the whole page and are not looked at.
+    """
     for ancestor in element.iterancestors():
-        if ancestor.tag in {"footer", "nav", "aside"} or body_mod.class_tokens(ancestor) & _NOT_ARTICLE_CONTEXT:
+        if ancestor.tag in {"body", "html"}:
+            return False
+        if ancestor.tag in {"nav", "aside"}:
+            return True
+        if ancestor.tag == "footer" and not any(a.tag == "article" for a in ancestor.iterancestors()):
+            return True
+        names = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower().split()
+        if set(names) & _NOT_ARTICLE_CLASSES:
+            return True
+        if {w for name in names for w in re.split(r"[^a-z0-9]+", name) if w} & _NOT_ARTICLE_CONTEXT:
             return True
     return False
 
@@ -488,6 +537,7 @@ def _authors(page: _Page) -> None:
 class _DateCandidate:
     iso: str
     source: str
+    text_day: str | None = None  # the calendar day as printed for readers, when the element shows one
 
 
 def _date_candidates(page: _Page, which: str) -> list[_DateCandidate]:
@@ -538,23 +588,49 @@ def _dates(page: _Page) -> None:
         page.set("date_modified", modified[0].iso, modified[0].source)
     candidates = _date_candidates(page, "published")
     # The printed date is read only where it can change the outcome (it costs a DOM scan).
-    printed = _printed_dates(page) if not candidates or candidates[0].source == "meta" else []
+    printed = _printed_dates(page) if not candidates or candidates[0].source == "meta" or _is_utc(
+        candidates[0].iso) else []
     if not candidates:
         candidates = printed or _htmldate(page)
     if not candidates:
         page.warn("no date_published found")
         return
-    chosen = candidates[0]
+    chosen, reason = candidates[0], None
     if chosen.source == "meta" and modified and _same_instant(chosen.iso, modified[0].iso):
         earlier = [c for c in candidates[1:] if _earlier(c.iso, chosen.iso)]
         if earlier:
-            chosen = earlier[0]  # the meta "published" tag carried the modified time
+            chosen, reason = earlier[0], "the meta published tag carried the modified time"
     if chosen.source == "meta" and printed and _earlier(printed[0].iso, chosen.iso):
-        chosen = printed[0]  # the page prints an earlier day than its meta tag: the tag is the update
+        chosen, reason = printed[0], "the page prints an earlier day than its meta tag (the tag is the update)"
     better = [c for c in candidates if local_day(c.iso) == local_day(chosen.iso) and precision(c.iso) > precision(chosen.iso)]
     if better:
-        chosen = max(better, key=lambda c: precision(c.iso))
-    page.set("date_published", chosen.iso, chosen.source)
+        chosen, reason = max(better, key=lambda c: precision(c.iso)), "same day, with time and offset"
+    if _is_utc(chosen.iso) and printed and printed[0] is not chosen:
+        shown, layer = printed[0], chosen.source
+        if precision(shown.iso) == 2 and not _is_utc(shown.iso) and _same_instant_any_offset(shown.iso, chosen.iso):
+            chosen, reason = shown, f"same instant as {layer}, in the publisher's own offset"
+        elif shown.text_day and _day_shifted_by_utc(shown.text_day, chosen.iso):
+            chosen, reason = _DateCandidate(shown.text_day, "text"), f"{layer} gives UTC; the day printed in the byline decides"
+    page.set("date_published", chosen.iso, chosen.source, reason)
+
+
+def _is_utc(iso: str) -> bool:
+    return precision(iso) == 2 and (iso.endswith("Z") or iso.endswith("+00:00"))
+
+
+def _day_shifted_by_utc(printed_day: str, utc_iso: str) -> bool:
+    """The printed day is the UTC instant's day in some real time zone (UTC-12 to UTC+14), and not its UTC day."""
+    instant = to_datetime(utc_iso)
+    shift = (date.fromisoformat(printed_day) - instant.date()).days
+    minutes = instant.hour * 60 + instant.minute
+    return (shift == -1 and minutes < 12 * 60) or (shift == 1 and minutes >= 10 * 60)
+
+
+def _same_instant_any_offset(a: str, b: str) -> bool:
+    try:
+        return to_datetime(a) == to_datetime(b)
+    except (ValueError, TypeError):
+        return False
 
 
 _DATE_TOKENS = {"date", "time", "datetime", "timestamp", "published", "pubdate", "datum", "fecha", "data",
@@ -569,17 +645,20 @@ def _printed_dates(page: _Page) -> list[_DateCandidate]:
     """
     language = page.article.language
     found: list[_DateCandidate] = []
-    for element in page.root.iter("time"):
-        if _in_non_article_context(element):
+    times = list(page.root.iter("time"))
+    times.sort(key=lambda t: not (body_mod.class_tokens(t) & {"published", "pubdate", "datepublished"}
+                                  or t.get("itemprop") == "datePublished" or t.get("pubdate") is not None))
+    for element in times:
+        if _in_non_article_context(element) or body_mod.class_tokens(element) & {"updated", "modified"}:
             continue
         parent = element.getparent()
         before = (parent.text or "") if parent is not None else ""
         if _UPDATED.search(before[-30:]) or _UPDATED.search(element.text_content()[:20]):
             continue
-        iso = parse_date(element.get("datetime"), language=language) or parse_date(
-            body_mod.normalize_space(element.text_content()), language=language)
+        shown = parse_date(body_mod.normalize_space(element.text_content()), language=language)
+        iso = parse_date(element.get("datetime"), language=language) or shown
         if iso:
-            found.append(_DateCandidate(iso, "text"))
+            found.append(_DateCandidate(iso, "text", local_day(shown) if shown else None))
             break
     for element in page.root.xpath("//*[@class][self::p or self::span or self::div or self::li or self::small]"):
         if not body_mod.class_tokens(element) & _DATE_TOKENS or _in_non_article_context(element):
@@ -589,7 +668,7 @@ def _printed_dates(page: _Page) -> list[_DateCandidate]:
             continue
         iso = parse_date(text, language=language)
         if iso:
-            found.append(_DateCandidate(iso, "text"))
+            found.append(_DateCandidate(iso, "text", local_day(iso)))
             break
     if len(found) == 2 and local_day(found[0].iso) == local_day(found[1].iso):
         found.sort(key=lambda c: -precision(c.iso))
