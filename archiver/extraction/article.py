@@ -478,12 +478,12 @@ def _in_non_article_context(element: HtmlElement) -> bool:
             return False
         if ancestor.tag in {"nav", "aside"}:
             return True
-        if ancestor.tag == "footer" and not any(a.tag == "article" for a in ancestor.iterancestors()):
-            return True
         names = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower().split()
-        if set(names) & _NOT_ARTICLE_CLASSES:
+        words = {w for name in names for w in re.split(r"[^a-z0-9]+", name) if w}
+        if (ancestor.tag == "footer" or "footer" in words) and not any(
+                a.tag == "article" for a in ancestor.iterancestors()):
             return True
-        if {w for name in names for w in re.split(r"[^a-z0-9]+", name) if w} & _NOT_ARTICLE_CONTEXT:
+        if set(names) & _NOT_ARTICLE_CLASSES or (words - {"footer"}) & _NOT_ARTICLE_CONTEXT:
             return True
     return False
 
@@ -601,7 +601,7 @@ def _dates(page: _Page) -> None:
         if earlier:
             chosen, reason = earlier[0], "the meta published tag carried the modified time"
     if chosen.source == "meta" and printed and _earlier(printed[0].iso, chosen.iso):
-        chosen, reason = printed[0], "the page prints an earlier day than its meta tag (the tag is the update)"
+        chosen, reason = printed[0], "the day printed on the page is earlier than its meta tag (the tag is the update)"
     better = [c for c in candidates if local_day(c.iso) == local_day(chosen.iso) and precision(c.iso) > precision(chosen.iso)]
     if better:
         chosen, reason = max(better, key=lambda c: precision(c.iso)), "same day, with time and offset"
@@ -649,7 +649,8 @@ def _printed_dates(page: _Page) -> list[_DateCandidate]:
     times.sort(key=lambda t: not (body_mod.class_tokens(t) & {"published", "pubdate", "datepublished"}
                                   or t.get("itemprop") == "datePublished" or t.get("pubdate") is not None))
     for element in times:
-        if _in_non_article_context(element) or body_mod.class_tokens(element) & {"updated", "modified"}:
+        tokens = body_mod.class_tokens(element)
+        if _in_non_article_context(element) or (tokens & {"updated", "modified"} and "published" not in tokens):
             continue
         parent = element.getparent()
         before = (parent.text or "") if parent is not None else ""
@@ -793,9 +794,12 @@ def _general_body(page: _Page) -> tuple[body_mod.Body | None, str | None]:
     structured = body_mod.body_from_text(structured_text) if structured_text else None
     if structured and len(structured.paragraphs) >= 2:
         return structured, "json-ld"
-    extracted, source = _scored_body(page), "text"
-    if extracted is None:  # last step: trafilatura may prune the tree
-        extracted, source = body_mod.body_from_trafilatura(page.root, page.url), "trafilatura"
+    scored, source = _scored_body(page), "text"
+    extracted = scored
+    if scored is None or _chars(scored) < _MIN_SCORED_CHARS:  # last step: trafilatura may prune the tree
+        second = body_mod.body_from_trafilatura(page.root, page.url)
+        if scored is None or _chars(second) > 1.5 * _chars(scored):
+            extracted, source = second, "trafilatura"
     if structured and structured.paragraphs:
         extracted_len = sum(len(p) for p in extracted.paragraphs)
         if extracted_len < 0.5 * len(structured_text or ""):
@@ -810,14 +814,16 @@ _MIN_SCORED_CHARS = 800  # below this, a second opinion (trafilatura) is worth i
 
 
 def _scored_body(page: _Page) -> body_mod.Body | None:
-    """The article container found by paragraph scoring, walked like an outlet's body; None if it looks thin."""
+    """The article container found by paragraph scoring, walked like an outlet's body."""
     containers = content.main_containers(page.root)
     if not containers:
         return None
     found = body_mod.body_from_containers(containers, page.url, keep_tables=True)
-    if sum(len(p) for p in found.paragraphs) < _MIN_SCORED_CHARS:
-        return None
-    return found
+    return found if found.paragraphs else None
+
+
+def _chars(found: body_mod.Body) -> int:
+    return sum(len(p) for p in found.paragraphs)
 
 
 def _first(values: list[str] | None) -> str | None:

@@ -48,6 +48,8 @@ _RELATED_LABEL = re.compile(
 _NOISE_PARAGRAPH = re.compile(
     r"^(?:advertisement|anzeige|werbung|publicidad|publicité|publicidade|reklama|广告|広告|sponsored|"
     r"share(?:\s+this)?(?:\s+article)?|teilen|compartir|partager|"
+    r"(?:back\s+to|return\s+to)\s+top|nach\s+oben|zurück\s+nach\s+oben|volver\s+arriba|retour\s+en\s+haut|"
+    r"haut\s+de\s+(?:la\s+)?page|voltar\s+ao\s+topo|do\s+góry|ページ(?:の)?(?:トップ|先頭)へ?|返回顶部|"
     r"sign\s+up.*newsletter.*|subscribe.*|abonnieren.*|suscríbete.*|abonnez-vous.*|assine.*|"
     r"the\s+views\s+expressed\s+in\s+opinion\s+pieces.*|this\s+article\s+(?:was\s+)?(?:first\s+)?"
     r"(?:appeared|published)\s+(?:in|on)\s+.{0,60}|copyright\s+©?.*|©.*|all\s+rights\s+reserved.*)$",
