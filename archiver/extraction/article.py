@@ -57,22 +57,10 @@ _META_AUTHORS = (
     "author", "article:author", "og:article:author", "parsely-author", "sailthru.author", "dc.creator",
     "dcterms.creator", "citation_author", "byl", "dc.creator.name", "authors", "cxenseparse:author",
 )
-_BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') or contains(@class,'Byline')"
-    " or contains(@id,'byline') or contains(@class,'author') or contains(@class,'Author')"
-    " or contains(@class,'autor') or contains(@class,'auteur') or contains(@class,'firma')"
-    " or contains(@class,'signature') or contains(@class,'writer') or contains(@class,'contributor')"
-    " or contains(@class,'reporter') or contains(@class,'journalist')]"
-)
 _BYLINE_PREFIXES = ("By ", "BY ", "by ", "Von ", "VON ", "von ", "Por ", "POR ", "por ", "Par ", "PAR ",
                     "par ", "Door ", "Przez ", "Text: ", "Texto: ", "Autor: ", "Autorin: ", "Author: ",
                     "文/", "文／", "文｜", "记者", "記者", "新华社记者", "作者", "撰文", "Submitted by ",
-                    "Posted by ", "Written by ")
-_BYLINE_TEXT_XPATH = (
-    "//*[self::p or self::span or self::div or self::address or self::li or self::strong or self::em]"
-    "[string-length(normalize-space(.)) < 140][" + " or ".join(
-        f"starts-with(normalize-space(.), '{p}')" for p in _BYLINE_PREFIXES) + "]"
-)
+                    "Posted by ", "Written by ", "Reviewed by ", "Review by ", "Texte : ", "Texte: ")
 _AUTHOR_LINK_XPATH = (
     "//a[contains(@href,'/author/') or contains(@href,'/authors/') or contains(@href,'/autor/')"
     " or contains(@href,'/autoren/') or contains(@href,'/auteur/') or contains(@href,'/autorzy/')"
@@ -407,12 +395,45 @@ def _first_last(name: str) -> str:
     return f"{first.strip()} {last.strip()}" if comma and first.strip() and "," not in first else name
 
 
+_BYLINE_MARKER = re.compile(r"byline|Byline|author|Author|autor|auteur|firma|signature|writer|contributor|reporter"
+                            r"|journalist")
+_BYLINE_TEXT_TAGS = ("p", "span", "div", "address", "li", "strong", "em")
+
+
+def _marked_bylines(root: HtmlElement) -> list[HtmlElement]:
+    """Elements marked as bylines: rel/itemprop author, or a byline/author class (one pass, no XPath)."""
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("rel") == "author" or element.get("itemprop") == "author" or _BYLINE_MARKER.search(
+                element.get("class") or "") or "byline" in (element.get("id") or ""):
+            found.append(element)
+    return found
+
+
+def _prefixed_bylines(root: HtmlElement) -> list[HtmlElement]:
+    """Short elements whose text starts with a byline prefix ("By ", "Von ", "Por ", "文/")."""
+    found = []
+    for element in root.iter(*_BYLINE_TEXT_TAGS):
+        head = element.text or ""
+        if not head.strip() and len(element) and isinstance(element[0].tag, str):
+            head = f"{element[0].text or ''}{element[0].tail or ''}"
+        head = " ".join(head.split()) + " "
+        if head.startswith(_BYLINE_PREFIXES) and len(body_mod.normalize_space(element.text_content())) < 140:
+            found.append(element)
+    return found
+
+
+_AUTHOR_LINKS = etree.XPath(_AUTHOR_LINK_XPATH)
+
+
 def _printed_byline(page: _Page) -> tuple[list[str], str] | None:
     """Names and text of the byline as printed: by class, by a "By ..." line, or by author-page links."""
-    for xpath in (_BYLINE_XPATH, _BYLINE_TEXT_XPATH, _AUTHOR_LINK_XPATH):
+    for finder in (_marked_bylines, _prefixed_bylines, _AUTHOR_LINKS):
         chosen: list[HtmlElement] = []
-        matches = page.root.xpath(xpath)
-        if xpath is _BYLINE_TEXT_XPATH:  # the innermost "By ..." element, not its wrappers
+        matches = finder(page.root)
+        if finder is _prefixed_bylines:  # the innermost "By ..." element, not its wrappers
             inner = set()
             for element in matches:
                 inner.update(element.iterancestors())
@@ -433,7 +454,7 @@ def _printed_byline(page: _Page) -> tuple[list[str], str] | None:
         texts = [_inline_text(e) for e in chosen]
         names = dedupe(n for e, t in zip(chosen, texts) for n in _names_in_byline(e, t))
         names = _filter_people(names, page, drop_site=False)
-        if names and not (xpath is _BYLINE_TEXT_XPATH and _looks_like_sentence(texts[0])):
+        if names and not (finder is _prefixed_bylines and _looks_like_sentence(texts[0])):
             return names, " ".join(texts)
     return None
 
