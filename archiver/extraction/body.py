@@ -86,11 +86,14 @@ def is_boilerplate(element: HtmlElement, *, with_id: bool = True) -> bool:
     style = element.get("style", "").replace(" ", "").lower()
     if "display:none" in style:
         return True
-    return bool(class_tokens(element, with_id=with_id) & _BOILERPLATE_TOKENS)
+    tokens = class_tokens(element, with_id=with_id)
+    if not with_id and len(element.get("class", "").split()) > 4:
+        tokens = {t for t in tokens if len(t) > 2}  # generated class names ("hb ad bo"): two letters mean nothing
+    return bool(tokens & _BOILERPLATE_TOKENS)
 
 
-def is_related_box(element: HtmlElement) -> bool:
-    return bool(class_tokens(element) & _RELATED_TOKENS) and element.find(".//a[@href]") is not None
+def is_related_box(element: HtmlElement, *, with_id: bool = True) -> bool:
+    return bool(class_tokens(element, with_id=with_id) & _RELATED_TOKENS) and element.find(".//a[@href]") is not None
 
 
 def drop_paragraph(body: Body, index: int) -> None:
@@ -170,7 +173,7 @@ class _Walker:
     def walk(self, element: HtmlElement, top: bool = False) -> None:
         if not isinstance(element.tag, str):
             return
-        if element in self.related_elements or (not top and is_related_box(element)):
+        if element in self.related_elements or (not top and is_related_box(element, with_id=not self.keep_tables)):
             self._add_related(element)
             return
         tag = element.tag.lower()

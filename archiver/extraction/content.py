@@ -126,14 +126,19 @@ def main_containers(root: HtmlElement) -> list[HtmlElement]:
 
 
 def _widen(top: HtmlElement, prose: dict[HtmlElement, int], body: HtmlElement) -> HtmlElement:
-    """Climb while the parent holds clearly more prose: an article split into sections or columns."""
+    """Climb to an ancestor (up to three levels, through wrappers) that holds clearly more prose,
+    but not several times more: an article split into sections, columns or "story-body" blocks."""
     current = top
     while True:
-        parent = current.getparent()
-        if parent is None or parent is body or parent.tag in {"body", "html"}:
+        candidate = None
+        node = current.getparent()
+        for _ in range(3):
+            if node is None or node is body or node.tag in {"body", "html"}:
+                break
+            if 1.25 * prose.get(current, 0) <= prose.get(node, 0) <= 2.5 * prose.get(current, 0):
+                candidate = node  # more prose, but not a whole page of other stories
+                break
+            node = node.getparent()
+        if candidate is None or _link_density(candidate, _text_length(candidate)) > 0.3:
             return current
-        if prose.get(parent, 0) < 1.25 * prose.get(current, 0):
-            return current
-        if _link_density(parent, _text_length(parent)) > 0.3:
-            return current
-        current = parent
+        current = candidate
