@@ -200,3 +200,8 @@ def test_wordpress_twenty_twenty_one_byline_and_time() -> None:
     assert article.date_published == "2025-01-16T18:45:00-08:00"
     assert article.text.startswith("Paragraph 1 of the story")
     assert "Previous post" not in article.text and "Proudly powered" not in article.text
+
+
+def test_co_authors_in_parentheses() -> None:
+    html = page('<div class="signature">Martin Untersinger (avec Damien Leloup et Morgane Tual)</div>', lang="fr")
+    assert authors(html) == ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]

@@ -27,6 +27,7 @@ _CJK_PREFIX = re.compile(
 _CJK_SUFFIX = re.compile(r"\s*(?:记者|記者|特派員|編集委員|論説委員|撮影|报道|報道|通讯员)$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _PAREN = re.compile(r"[(\[（【]([^)\]）】]*)[)\]）】]")
+_WITH = re.compile(r"^(?:avec|with|mit|con|com|z|met)\s+", re.IGNORECASE)
 _EMAIL_URL_HANDLE = re.compile(r"\S+@\S+\.\S+|https?://\S+|www\.\S+|@\w+")
 # Where a byline stops being names: dates, "Updated", times.
 _MONTHS = (
@@ -210,7 +211,9 @@ def _names_from_segment(text: str) -> list[str]:
         text = whole.group(1)  # "（山田太郎）": the whole byline in parentheses
     # Parenthesised agencies become affiliation parts, other parentheses go.
     parens = [p.strip() for p in _PAREN.findall(text)]
-    text = _PAREN.sub(" ", text)
+    # "Martin Untersinger (avec Damien Leloup et Morgane Tual)": co-authors printed in parentheses.
+    with_more = [_WITH.sub("", p) for p in parens if _WITH.match(p)]
+    text = _PAREN.sub(" ", text) + "".join(f" and {p}" for p in with_more)
     text = _strip_prefixes(_clean_spaces(text))
     text = _TRAILER.sub("", text).strip(" ,;:-–—")
     parts = _split_parts(text)
