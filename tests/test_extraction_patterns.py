@@ -205,3 +205,10 @@ def test_wordpress_twenty_twenty_one_byline_and_time() -> None:
 def test_co_authors_in_parentheses() -> None:
     html = page('<div class="signature">Martin Untersinger (avec Damien Leloup et Morgane Tual)</div>', lang="fr")
     assert authors(html) == ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]
+
+
+def test_utc_structured_time_yields_to_the_same_instant_in_a_meta_tag_with_offset() -> None:
+    head = ('<meta property="article:published_time" content="2017-02-23T17:18:13-08:00">'
+            '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+            '"headline":"Council votes on budget","datePublished":"2017-02-24T01:18:13Z"}</script>')
+    assert extract_article(page(head=head), URL).date_published == "2017-02-23T17:18:13-08:00"

@@ -626,11 +626,13 @@ def _dates(page: _Page) -> None:
     better = [c for c in candidates if local_day(c.iso) == local_day(chosen.iso) and precision(c.iso) > precision(chosen.iso)]
     if better:
         chosen, reason = max(better, key=lambda c: precision(c.iso)), "same day, with time and offset"
-    if _is_utc(chosen.iso) and printed and printed[0] is not chosen:
+    local = [c for c in candidates + printed if precision(c.iso) == 2 and not _is_utc(c.iso)
+             and _same_instant_any_offset(c.iso, chosen.iso)] if _is_utc(chosen.iso) else []
+    if local:
+        chosen, reason = local[0], f"same instant as {chosen.source}, in the publisher's own offset"
+    elif _is_utc(chosen.iso) and printed and printed[0] is not chosen:
         shown, layer = printed[0], chosen.source
-        if precision(shown.iso) == 2 and not _is_utc(shown.iso) and _same_instant_any_offset(shown.iso, chosen.iso):
-            chosen, reason = shown, f"same instant as {layer}, in the publisher's own offset"
-        elif shown.text_day and _day_shifted_by_utc(shown.text_day, chosen.iso):
+        if shown.text_day and _day_shifted_by_utc(shown.text_day, chosen.iso):
             chosen, reason = _DateCandidate(shown.text_day, "text"), f"{layer} gives UTC; the day printed in the byline decides"
     page.set("date_published", chosen.iso, chosen.source, reason)
 
