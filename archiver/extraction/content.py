@@ -120,8 +120,10 @@ def main_containers(root: HtmlElement) -> list[HtmlElement]:
     for sibling in parent:
         if sibling is top:
             kept.append(sibling)
-        elif isinstance(sibling.tag, str) and final.get(sibling, 0.0) >= threshold:
-            kept.append(sibling)
+        elif isinstance(sibling.tag, str) and (final.get(sibling, 0.0) >= threshold or (
+                sibling.tag == top.tag and sibling.get("class") and sibling.get("class") == top.get("class")
+                and sibling in scores)):
+            kept.append(sibling)  # well scored, or one more block of a listicle's repeated items
     return kept
 
 
