@@ -46,6 +46,7 @@ class CrawlOptions:
     log_level: str | None = None  # on the terminal; None: warnings on a terminal, INFO elsewhere
     block_private_addresses: bool | None = None   # None: on for URL targets and --config, off otherwise
     page_timeout: float | None = None
+    discover_only: bool = False   # read robots.txt, sitemaps, feeds and pages; fetch no article
     revisit: bool = False         # check every known article within the re-visit horizon now
     extra_settings: dict = field(default_factory=dict)
 
@@ -125,6 +126,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "LOG_LEVEL": _file_level(options),       # crawl.log's level (and Scrapy's log_count stats)
         "ARCHIVER_CRAWL_LOG_LEVEL": _file_level(options),
         "ARCHIVER_PROGRESS": options.progress,
+        "ARCHIVER_DISCOVER_ONLY": options.discover_only,
         "ARCHIVER_REVISIT_ALL": options.revisit,
         "FEEDS": {
             str(target.crawl_dir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},

@@ -47,6 +47,20 @@ ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | pl
 ARCHIVER_CRAWL_LOG = "crawl.log"        # the full log, in the crawl folder (None: none)
 ARCHIVER_CRAWL_LOG_LEVEL = "INFO"       # its level; the terminal shows warnings only (see archiver.logs)
 
+# --- Discovery: robots.txt, sitemaps, feeds, links ------------------------------
+ARCHIVER_SITEMAP_MAX_SIZE = 50 * 1024 * 1024   # bytes of one sitemap or feed, on the wire and decompressed
+                                        # (sitemaps.org's own limit); over it: failure `too-large`
+ARCHIVER_SITEMAP_MAX_URLS = 50_000      # entries read from one sitemap or feed (sitemaps.org's limit);
+                                        # the first ones are used, the document counts as `too-large`
+ARCHIVER_DISCOVER_ONLY = False          # read robots.txt, sitemaps, feeds and pages; fetch no article
+# Links never followed from pages (non-content and calendar traps); a profile's exclude_pattern adds to it.
+ARCHIVER_SKIP_LINK_PATTERN = (
+    r"(?i)(/(log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|account|my-account|cart|checkout|"
+    r"search|share|sharer|print|calendar|events/calendar|wp-admin|wp-login\.php|feed|rss|xmlrpc\.php)(/|$|\?))"
+    r"|[?&](share|print|replytocom|s|q|query|search|month|year|day|date|ical|calendar|sort|order|"
+    r"output|format|utm_[a-z]+)="
+    r"|\.(ics|ical)$"
+)
 # --- History: re-visits and versions (archiver.history) ---------------------
 # Known articles are re-checked on NewsDiffs' decaying schedule, by age (datePublished, else first
 # capture): "under AGE:every INTERVAL" steps; past the last age, never. Units s m h d w.

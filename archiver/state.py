@@ -10,7 +10,12 @@ It makes scheduled runs incremental and interrupted runs resumable:
     record_id TEXT, warc_offset INTEGER, crawl_id TEXT, captured_at TEXT.
 ``frontier`` — every page a crawl scheduled, so ``--resume`` can continue it:
     crawl_id TEXT, url TEXT, kind TEXT ('page' | 'article'), depth INTEGER,
-    listed_date TEXT, done INTEGER (0 queued, 1 archived), PRIMARY KEY (crawl_id, url).
+    listed_date TEXT, done INTEGER (0 queued, 1 archived), reason TEXT (why it failed, the
+    crawl.json failure reason, else NULL), PRIMARY KEY (crawl_id, url).
+``listed`` — every article URL the outlet's own sitemaps and feeds listed, per crawl and source:
+    crawl_id TEXT, outlet TEXT, url TEXT, source TEXT (the sitemap or feed URL), kind TEXT
+    ('sitemap' | 'feed'), listed_date TEXT, PRIMARY KEY (crawl_id, url, source). The coverage
+    report compares it with ``articles`` and ``frontier``.
 ``checks`` — the last look at each known article, for re-visits (``archiver.history``):
     url TEXT PRIMARY KEY, checked_at TEXT (last request, 200 or 304), etag TEXT and
     last_modified TEXT (validators of the last 200, sent back as If-None-Match /
@@ -50,8 +55,14 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE TABLE IF NOT EXISTS frontier (
     crawl_id TEXT NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL, depth INTEGER NOT NULL,
-    listed_date TEXT, done INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (crawl_id, url)
+    listed_date TEXT, done INTEGER NOT NULL DEFAULT 0, reason TEXT, PRIMARY KEY (crawl_id, url)
 );
+CREATE TABLE IF NOT EXISTS listed (
+    crawl_id TEXT NOT NULL, outlet TEXT NOT NULL, url TEXT NOT NULL, source TEXT NOT NULL,
+    kind TEXT NOT NULL, listed_date TEXT, PRIMARY KEY (crawl_id, url, source)
+);
+CREATE INDEX IF NOT EXISTS listed_outlet ON listed (outlet, url);
+CREATE INDEX IF NOT EXISTS frontier_url ON frontier (url);
 CREATE TABLE IF NOT EXISTS checks (
     url TEXT PRIMARY KEY, checked_at TEXT, etag TEXT, last_modified TEXT,
     confirms_uri TEXT, confirms_date TEXT, confirms_record_id TEXT
@@ -63,6 +74,18 @@ CREATE TABLE IF NOT EXISTS versions (
     PRIMARY KEY (url, version)
 );
 """
+
+
+@dataclass(frozen=True)
+class ListedArticle:
+    """One article URL as the outlet listed it, with what became of it (for the coverage report)."""
+
+    url: str
+    listed_date: str | None
+    archived: bool
+    date_published: str | None
+    failure: str | None          # the newest failure reason, if it was attempted and failed
+    attempted: bool
 
 
 def _instant(value: str | None) -> datetime | None:
@@ -118,6 +141,9 @@ class CrawlState:
         self._db.execute("PRAGMA synchronous=NORMAL")   # WAL stays consistent; a power cut may lose the last rows
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(frontier)")}
+        if "reason" not in columns:                  # a state.sqlite from before failure reasons
+            self._db.execute("ALTER TABLE frontier ADD COLUMN reason TEXT")
         self._lock = threading.Lock()
 
     def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
@@ -191,7 +217,7 @@ class CrawlState:
 
     # --- resume -----------------------------------------------------------------
     def enqueue(self, crawl_id: str, url: str, kind: str, depth: int, listed_date: str | None) -> None:
-        self._run("INSERT OR IGNORE INTO frontier VALUES (?,?,?,?,?,0)",
+        self._run("INSERT OR IGNORE INTO frontier (crawl_id, url, kind, depth, listed_date, done) VALUES (?,?,?,?,?,0)",
                   (crawl_id, url, kind, depth, listed_date))
 
     def is_scheduled(self, crawl_id: str, url: str) -> bool:
@@ -199,6 +225,9 @@ class CrawlState:
 
     def mark_done(self, crawl_id: str, url: str) -> None:
         self._run("UPDATE frontier SET done = 1 WHERE crawl_id = ? AND url = ?", (crawl_id, url))
+
+    def mark_failed(self, crawl_id: str, url: str, reason: str) -> None:
+        self._run("UPDATE frontier SET reason = ? WHERE crawl_id = ? AND url = ?", (reason, crawl_id, url))
 
     def is_done(self, crawl_id: str, url: str) -> bool:
         return bool(self._run("SELECT 1 FROM frontier WHERE crawl_id = ? AND url = ? AND done = 1",
@@ -208,6 +237,36 @@ class CrawlState:
         rows = self._run("SELECT url, kind, depth, listed_date FROM frontier "
                          "WHERE crawl_id = ? AND done = 0 ORDER BY kind DESC, depth", (crawl_id,))
         return [FrontierEntry(*row) for row in rows]
+
+    # --- coverage -----------------------------------------------------------------
+    def record_listed(self, crawl_id: str, outlet: str, source: str, kind: str,
+                      entries: list[tuple[str, str | None]]) -> None:
+        """Article URLs (with their listed date) that one sitemap or feed listed."""
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO listed VALUES (?,?,?,?,?,?)",
+                                 [(crawl_id, outlet, url, source, kind, date) for url, date in entries])
+
+    def listed_articles(self, *, outlet: str | None = None, crawl_id: str | None = None) -> list[ListedArticle]:
+        """Every listed article URL, once, with its archive state in any crawl (failures: newest crawl first)."""
+        where, params = [], []
+        if outlet:
+            where.append("l.outlet = ?")
+            params.append(outlet)
+        if crawl_id:
+            where.append("l.crawl_id = ?")
+            params.append(crawl_id)
+        rows = self._run(
+            "SELECT l.url, MIN(l.listed_date), a.url IS NOT NULL, a.date_published, "
+            "(SELECT f.reason FROM frontier f WHERE f.url = l.url AND f.reason IS NOT NULL "
+            " ORDER BY f.crawl_id DESC LIMIT 1), "
+            "EXISTS (SELECT 1 FROM frontier f WHERE f.url = l.url AND (f.done = 1 OR f.reason IS NOT NULL)) "
+            "FROM listed l LEFT JOIN articles a ON a.url = l.url "
+            + ("WHERE " + " AND ".join(where) if where else "") + " GROUP BY l.url", tuple(params))
+        return [ListedArticle(url, date, bool(archived), published, reason, bool(attempted))
+                for url, date, archived, published, reason, attempted in rows]
+
+    def outlets_listed(self) -> list[str]:
+        return [row[0] for row in self._run("SELECT DISTINCT outlet FROM listed ORDER BY outlet")]
 
     def close(self) -> None:
         with self._lock:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
 from archiver.lock import LockHeld
-from archiver.report import ExitCode
+from archiver.report import ExitCode, read_report
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +45,9 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
                         help="override a setting, e.g. ARCHIVER_BROWSER_RECYCLE_PAGES=200 (see the README's "
                              "Limits); repeatable")
+    parser.add_argument("--discover-only", action="store_true",
+                        help="print what robots.txt, each sitemap, feed and page listed and how many new "
+                             "articles each gave; fetch no article")
     parser.add_argument("--revisit", action="store_true",
                         help="check every known article within the re-visit schedule's horizon now, due or not "
                              "(conditional requests: an unchanged article costs a 304)")
@@ -82,6 +85,7 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         progress="quiet" if args.quiet else "auto", json_log=args.json_log, resume=args.resume,
         proxy=args.proxy, ignore_tls_errors=args.ignore_tls_errors,
         block_private_addresses=args.block_private_addresses, page_timeout=args.page_timeout,
+        discover_only=getattr(args, "discover_only", False),
         revisit=args.revisit,
         extra_settings=parse_settings(args.settings),
     )
@@ -97,9 +101,36 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
-    if not args.quiet:
+    if getattr(args, "discover_only", False):
+        print_discovery(targets)
+    elif not args.quiet:
         print_summary(targets)
     return exit_code(targets)
+
+
+def print_discovery(targets: list[CrawlTarget]) -> None:
+    """What each source listed, on stdout: the table an archivist writing a profile needs."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for target in targets:
+        try:
+            sources = read_report(target.crawl_dir).get("discovery", [])
+        except (OSError, ValueError):
+            console.print(f"{target.name}: no report in {target.crawl_dir}")
+            continue
+        columns = ("kind", "url", "listed", "articles", "new", "status")
+        if not console.is_terminal:                 # piped: one tab-separated line per source
+            print("\t".join(("outlet", *columns)))
+            for row in sources:
+                print("\t".join((target.name, *(str(row[c]) for c in columns))))
+            continue
+        table = Table(*columns, title=target.name)
+        table.columns[1].overflow = "fold"          # whole URLs: they go into a profile
+        for row in sources:
+            table.add_row(*(str(row[c]) for c in columns))
+        console.print(table)
 
 
 def print_summary(targets: list[CrawlTarget]) -> None:

@@ -32,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     outlets = serve_sample(host=args.host, port=args.port, data_dir=args.data, edits=args.edits)
     for name, url in outlets.urls.items():
         print(f"{name} {url}", flush=True)
+    for name, url in outlets.companions.items():
+        print(f"{name} (sitemap host) {url}", flush=True)
     if args.edits:
         signal.signal(signal.SIGUSR1, lambda *_: _publish(outlets))
         print("press Enter (or send SIGUSR1) to publish the edits", flush=True)

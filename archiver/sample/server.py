@@ -136,6 +136,7 @@ class SampleOutlets:
 
     urls: dict[str, str]
     data_dir: Path
+    companions: dict[str, str] = field(default_factory=dict)   # outlet -> its second host (MT's static host)
     edition: Edition | None = None      # with edits on: publish_edits() changes the articles
     _servers: list[OutletServer] = field(default_factory=list, repr=False)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)
@@ -154,6 +155,14 @@ class SampleOutlets:
             thread.join(timeout=5)
         self._servers.clear()
         self._threads.clear()
+
+    def _start(self, server: OutletServer, thread_name: str) -> str:
+        """Serve in a background thread; returns the server's base URL."""
+        self._servers.append(server)
+        thread = threading.Thread(target=server.serve_forever, name=thread_name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return server.base
 
     def __enter__(self) -> "SampleOutlets":
         return self
@@ -175,12 +184,15 @@ def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None =
         for name, cls in OUTLET_CLASSES.items():
             store = ArticleStore(name, data_dir, edition=outlets.edition)
             server = _bind(host, next_port, cls(store), exact=not outlets._servers)
-            outlets._servers.append(server)
-            outlets.urls[name] = server.base
-            thread = threading.Thread(target=server.serve_forever, name=f"sample-{name}", daemon=True)
-            thread.start()
-            outlets._threads.append(thread)
+            outlets.urls[name] = outlets._start(server, f"sample-{name}")
             next_port = server.server_address[1] + 1 if port else 0
+        for name, server in zip(list(outlets.urls), list(outlets._servers)):
+            if server.outlet.companion is None:
+                continue
+            companion = _bind(host, next_port, server.outlet.companion(server.outlet.store), exact=False)
+            companion.outlet.peer_base, server.outlet.peer_base = server.base, companion.base
+            outlets.companions[name] = outlets._start(companion, f"sample-{name}-static")
+            next_port = companion.server_address[1] + 1 if port else 0
     except BaseException:
         outlets.stop()
         raise
