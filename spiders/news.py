@@ -24,7 +24,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from archiver.capture.fetch import CONFIRMS_META_KEY
+from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
@@ -258,6 +258,14 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         if response.status == 304:
             self.history.not_modified(response.url)      # recorded as a server-not-modified revisit
+            return
+        if response.meta.get(RENDER_ON_CHANGE_META_KEY):
+            # the plain re-check found the page changed (it is archived as fetched): capture it
+            # again in the browser, so the new version has its rendered page and screenshot
+            request = self._request(response.meta["archiver_url"], "article", response.meta["archiver_depth"],
+                                    response.meta.get("archiver_listed_date"))
+            if request is not None:
+                yield request.replace(dont_filter=True)
             return
         # links first: the crawl goes on fetching while the article is extracted
         for request in self._requisites(response):

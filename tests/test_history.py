@@ -255,18 +255,21 @@ def test_scheduled_runs_recheck_only_the_articles_that_are_due(tmp_path):
 
 @pytest.mark.browser
 def test_rendered_articles_are_rechecked_by_plain_conditional_fetches(tmp_path):
-    """First capture in Chromium; the re-check is a plain fetch that gets its 304s and finds the edits."""
+    """First capture in Chromium; the re-check is a plain fetch that gets its 304s; a changed page is rendered again."""
     root = tmp_path / "archive"
     with serve_sample(data_dir=copy_sample_data(tmp_path / "data"), edits=True) as sample:
-        first = crawl(root, sample, HG, extra=("--render", "always", "--no-screenshots"))
+        first = crawl(root, sample, HG, extra=("--render", "always"))
         assert first.returncode == 0, first.stderr[-3000:]
         assert first.report(HG)["counts"]["rendered"] >= 13
         time.sleep(1.1)
         sample.publish_edits()
-        second = crawl(root, sample, HG, extra=("--render", "always", "--no-screenshots", "--revisit"))
+        second = crawl(root, sample, HG, extra=("--render", "always", "--revisit"))
         assert second.returncode == 0, second.stderr[-3000:]
     counts = second.report(HG)["counts"]
     assert (counts["not_modified"], counts["new_versions"], counts["same_versions"]) == (8, 4, 1)
+    for item in second.items(HG):            # each new version has its capture-time screenshot
+        assert item["version"] == 2 and item["screenshot"], item["url"]
+        assert (second.dirs[HG] / item["screenshot"]).stat().st_size > 0
     for rows in _versions(root).values():
         for row in rows:
             rec_type, record_id, body = _record_at(root, row["warc_filename"], row["warc_offset"])

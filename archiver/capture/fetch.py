@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 RECORD_META_KEY = "archiver_record"     # the WarcLocation of a request's response record
 # On a conditional re-visit: {"uri", "date", "record_id"} of the capture a 304 confirms.
 CONFIRMS_META_KEY = "archiver_confirms"
+# Set on a conditional re-visit of a page the browser would render: if it changed, render it again.
+RENDER_ON_CHANGE_META_KEY = "archiver_render_on_change"
 
 
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:

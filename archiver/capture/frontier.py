@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from archiver.capture.fetch import RENDER_ON_CHANGE_META_KEY
 from archiver.session import ArchiveSession
 
 TRACKED_KINDS = ("page", "article")
@@ -37,6 +38,8 @@ class FrontierMiddleware:
 
     def process_response(self, request: Request, response: Response, spider=None):
         settled = not 300 <= response.status < 400 or response.status == 304   # a 304 is an answer
+        if response.status != 304 and request.meta.get(RENDER_ON_CHANGE_META_KEY):
+            settled = False     # a changed page is captured again in the browser (spiders/news.py)
         if request.meta.get("archiver_kind") in TRACKED_KINDS and settled:
             session = ArchiveSession.of(self.crawler)
             # the URL as scheduled: after a redirect, request.url is where it ended

@@ -26,7 +26,7 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
 from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_through
-from archiver.capture.fetch import CONFIRMS_META_KEY
+from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.handler import DOWNLOAD_META_KEY, RENDER_META_KEY, RenderJob
 from archiver.capture.recorder import PageRecorder
 from archiver.failures import REASON_META_KEY, PageRefused, failure_reason, stop_on_disk_full
@@ -173,12 +173,14 @@ class RenderMiddleware:
     def should_render(self, request: Request, spider: Spider) -> bool:
         if self.mode == "never" or request.meta.get("archiver_kind") not in RENDERED_KINDS:
             return False
-        if request.meta.get(CONFIRMS_META_KEY):
-            return False        # a conditional re-visit: only a plain fetch can get (and record) a 304
-        if self.mode == "always":
-            return True
         profile = getattr(spider, "profile", None)
-        return profile is None or profile.needs_render(request.url)
+        wanted = self.mode == "always" or profile is None or profile.needs_render(request.url)
+        if wanted and request.meta.get(CONFIRMS_META_KEY):
+            # a conditional re-visit: only a plain fetch can get (and record) a 304;
+            # a page that changed is then captured again in the browser (spiders/news.py)
+            request.meta[RENDER_ON_CHANGE_META_KEY] = True
+            return False
+        return wanted
 
     def process_request(self, request: Request, spider: Spider | None = None):
         spider = spider or self.crawler.spider
