@@ -7,27 +7,37 @@ VENV := .venv
 TOOLS_VENV := .venv-tools
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup demo test bench chromium test-tools bench-tools tools clean
+# Exact versions CI tested (`make lock` rewrites them from the venvs).
+CONSTRAINTS := constraints.txt
+TOOLS_CONSTRAINTS := constraints-tools.txt
 
-# Install a Debian package when its command is missing: $(call need,COMMAND,PACKAGE)
+.PHONY: setup demo test lock bench chromium test-tools bench-tools tools clean
+
+# Install Debian packages when a command is missing: $(call need,COMMAND,PACKAGE...)
+# (scripts/apt-install waits for a busy apt and installs no recommended packages)
 define need
-	@command -v $(1) >/dev/null 2>&1 || { echo "Installing Debian's $(2) package"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); }
+	@command -v $(1) >/dev/null 2>&1 || { echo "Installing Debian's $(2)"; scripts/apt-install $(2); }
 endef
 
 setup: $(VENV)/.installed chromium
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/pip install -q -c $(CONSTRAINTS) -e '.[test]'
 	touch $@
 
-chromium:
-	$(call need,$(CHROMIUM),chromium)
+chromium:                       # fonts-liberation: metric-compatible fonts, as recommended by chromium
+	$(call need,$(CHROMIUM),chromium fonts-liberation)
 
-test-tools:                     # the live-progress test runs the CLI in a real terminal
+# Every program a test runs besides Chromium and the tools venv: tmux (the live
+# progress display in a real terminal), nginx and wget (the benchmark smoke test),
+# redis-server (workers sharing one crawl state).
+test-tools:
 	$(call need,tmux,tmux)
+	$(call need,nginx,nginx-light)
+	$(call need,wget,wget)
+	$(call need,redis-server,redis-server)
 
 bench-tools:                    # the benchmark's web server and its wget baseline
 	$(call need,nginx,nginx-light)
@@ -37,10 +47,10 @@ bench-tools:                    # the benchmark's web server and its wget baseli
 # are called as subprocesses, so the core install stays small.
 tools: $(TOOLS_VENV)/.installed
 
-$(TOOLS_VENV)/.installed:
+$(TOOLS_VENV)/.installed: $(TOOLS_CONSTRAINTS)
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/bin/pip install -q --upgrade pip
-	$(TOOLS_VENV)/bin/pip install -q 'pywb>=2.9' 'wacz>=0.5'
+	$(TOOLS_VENV)/bin/pip install -q -c $(TOOLS_CONSTRAINTS) 'pywb>=2.9' 'wacz>=0.5'
 	touch $@
 
 demo: setup
@@ -48,6 +58,18 @@ demo: setup
 
 test: setup tools test-tools
 	$(VENV)/bin/pytest
+
+# Rewrite the constraints from what the venvs hold (after changing a dependency in
+# pyproject.toml; commit the files): a fresh machine then installs exactly what CI tested.
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -e '.[test]'
+	{ echo "# pip constraints for $(VENV): written by 'make lock' (pip freeze), do not edit"; \
+	  $(VENV)/bin/pip freeze --exclude-editable; } > $(CONSTRAINTS)
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install -q 'pywb>=2.9' 'wacz>=0.5'
+	{ echo "# pip constraints for $(TOOLS_VENV): written by 'make lock' (pip freeze), do not edit"; \
+	  $(TOOLS_VENV)/bin/pip freeze; } > $(TOOLS_CONSTRAINTS)
 
 # The archiver against bare Scrapy, wget and scrapy-playwright (see bench/run.py);
 # options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--rounds 5 --json bench.json".
