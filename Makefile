@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh Debian 12 machine (as root):
 #   make demo   - install, then crawl the bundled sample outlets
 #   make test   - install, then run the whole test suite
+# and one runs the quick tests only (no root, no Chromium, under a minute):
+#   make test-fast
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 CONSTRAINTS := constraints.txt
 TOOLS_CONSTRAINTS := constraints-tools.txt
 
-.PHONY: setup demo test lock bench chromium test-tools bench-tools tools clean
+.PHONY: setup demo test test-fast lock bench chromium test-tools bench-tools tools clean
 
 # Install Debian packages when a command is missing: $(call need,COMMAND,PACKAGE...)
 # (scripts/apt-install waits for a busy apt and installs no recommended packages)
@@ -58,6 +60,11 @@ demo: setup
 
 test: setup tools test-tools
 	$(VENV)/bin/pytest
+
+# Extraction, text export, WARC writing and verify, discovery, settings, CLI parsing and
+# small plain-fetch crawls: no Chromium, no root (see the markers in pyproject.toml).
+test-fast: $(VENV)/.installed tools
+	$(VENV)/bin/pytest -m "not browser and not slow and not root"
 
 # Rewrite the constraints from what the venvs hold (after changing a dependency in
 # pyproject.toml; commit the files): a fresh machine then installs exactly what CI tested.

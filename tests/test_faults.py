@@ -84,6 +84,8 @@ def _assert_every_article_archived(sample, crawl_dir: Path) -> None:
     assert report["counts"]["rendered"] > 0
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_killed_browser_is_relaunched_and_crawl_completes(sample, tmp_path):
     returncode, stderr, crawl_dir = _crawl_with_chromium_fault(sample, tmp_path, psutil.Process.kill)
     assert "Chromium disconnected" in stderr, stderr[-3000:]
@@ -93,6 +95,8 @@ def test_killed_browser_is_relaunched_and_crawl_completes(sample, tmp_path):
     assert browser["crashes"] == 1, browser
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_frozen_browser_is_replaced_and_crawl_completes(sample, tmp_path):
     """SIGSTOP: Chromium stays connected but never answers; the page budget must catch it."""
     started = time.monotonic()
@@ -107,6 +111,8 @@ def test_frozen_browser_is_replaced_and_crawl_completes(sample, tmp_path):
     assert browser["hangs"] >= 1 and browser["pages_retried"] >= 1, browser
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_browser_is_recycled_without_losing_pages(sample, tmp_path):
     """ARCHIVER_BROWSER_RECYCLE_PAGES: Chromium is closed and relaunched between pages, never under one."""
     base = sample.urls[OUTLET]
@@ -133,6 +139,9 @@ def small_disk(tmpfs):
     return tmpfs("3m")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.root
 def test_disk_full_stops_cleanly(sample, small_disk):
     base = sample.urls[OUTLET]
     started = time.monotonic()

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import time
 
+import pytest
+
 from tests.conftest import ARCHIVER, ROOT, run_archiver
 
 
@@ -15,6 +17,9 @@ def _tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.needs("tmux")
 def test_live_display_in_a_terminal(sample, tmp_path):
     assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
     session = f"archiver-progress-{tmp_path.name}"

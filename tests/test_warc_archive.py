@@ -11,11 +11,14 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.recording.verify import repair_file, verify_file
 from tests.conftest import ARCHIVER, ROOT, crawl, run_archiver
 from tests.warc_helpers import read_records
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]    # rendered crawls of the sample outlets
 
 WARCIO = str(Path(ARCHIVER[0]).with_name("warcio"))
 OUTLETS = ("themoscowtimes", "harbourgazette")
