@@ -123,10 +123,6 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "LOG_LEVEL": "WARNING" if options.progress == "quiet" else options.log_level,
         "ARCHIVER_PROGRESS": options.progress,
         "LOG_ENABLED": not options.json_log,       # --json-log installs its own root handler
-        "FEEDS": {
-            str(target.crawl_dir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},
-            str(target.crawl_dir / "items.csv"): {"format": "csv", "encoding": "utf8"},
-        },
     }
     if options.user_agent:
         overrides["USER_AGENT"] = options.user_agent

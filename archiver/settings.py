@@ -91,6 +91,7 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "pipelines.warc_metadata.ItemWarcPipeline": 300,
     "pipelines.text_export.TextExportPipeline": 400,
+    "pipelines.item_files.ItemFilesPipeline": 500,      # last: the item is on disk, the state may commit it
 }
 
 # --- scrapy-playwright ------------------------------------------------------

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
@@ -23,9 +25,12 @@ from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
 from archiver.discovery import Entry, parse_feed, parse_sitemap, robots_sitemaps
 from archiver.extraction.workers import ExtractionWorkers, default_workers
+from archiver.itemfiles import archived_items, rebuild_item_files
+from archiver.items import Article
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 
 FETCHABLE_SCHEMES = ("http", "https")
+ARCHIVED_META_KEY = "archiver_archived"    # the state row an article's item commits once it is on disk
 
 
 class NewsSpider(scrapy.Spider):
@@ -55,6 +60,12 @@ class NewsSpider(scrapy.Spider):
         self.resume = bool(resume)     # continue this crawl's frontier instead of starting over
         self.link_extractor = LinkExtractor(unique=True)   # hosts are checked by the profile
         self._extraction: ExtractionWorkers | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.item_archived, signal=signals.item_scraped)
+        return spider
 
     @property
     def extraction(self) -> ExtractionWorkers:
@@ -109,6 +120,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.resume:
+            self._recover_items()
             pending = self.session.state.pending(self.session.crawl_id)
             self.logger.info("resuming %s: %d pages still to archive", self.session.crawl_id, len(pending))
             for entry in pending:
@@ -116,8 +128,7 @@ class NewsSpider(scrapy.Spider):
                                              resumed=True)
                 if request:
                     yield request.replace(dont_filter=True)
-            if pending:
-                return
+        # a resumed crawl looks again too: a kill may have cut off a listing before its links were scheduled
         for url in map(self.profile.absolute, self.profile.start_urls):
             kind = "article" if self.profile.is_article(url) else "page"
             request = self._page_request(url, kind, 0)
@@ -201,6 +212,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("archiver/pages")
         yield from self._requisites(response)
         yield from self._follow_links(response)
+        self._mark_done(response.request)       # its links are in the frontier now
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         # links first: the crawl goes on fetching while the article is extracted
@@ -220,16 +232,57 @@ class NewsSpider(scrapy.Spider):
             article.captured_at = datetime.now(timezone.utc).isoformat()
         if source.capture is not None and source.capture.screenshot:
             article.screenshot = source.capture.screenshot
-        self.session.state.record_article(
-            url=article.url, outlet=self.profile.name, original_url=article.original_url,
-            listed_date=response.meta.get("archiver_listed_date"), date_published=article.date_published,
-            date_modified=article.date_modified, payload_digest=hashlib.sha1(source.body).hexdigest(),
-            warc=article.warc, crawl_id=self.session.crawl_id, captured_at=article.captured_at)
+        archived = self._archived(article, response.meta.get("archiver_listed_date"), source.body)
         if self._too_old(article.date_published):
             self.too_old.add(response.url)
+            self._commit(archived, response.request)     # no item to wait for
         else:
             self.crawler.stats.inc_value("archiver/articles")
+            response.meta[ARCHIVED_META_KEY] = archived
             yield article
+
+    # --- the crawl state: an article counts as archived once its item is on disk ---
+    def item_archived(self, item: Any, response: Response) -> None:
+        """``item_scraped``: every item pipeline (WARC metadata record, text, item files) is done."""
+        if (archived := response.meta.pop(ARCHIVED_META_KEY, None)) is not None:
+            self._commit(archived, response.request)
+
+    def _commit(self, archived: dict, request: scrapy.Request | None) -> None:
+        self.session.state.record_article(**archived)
+        self._mark_done(request, archived["url"])
+
+    def _mark_done(self, request: scrapy.Request | None, url: str | None = None) -> None:
+        """The page is handled: a resumed crawl does not fetch it again."""
+        state, crawl_id = self.session.state, self.session.crawl_id
+        scheduled = request.meta.get("redirect_urls", []) + [request.url] if request else [url]
+        for url in scheduled:                # the URL the frontier holds is the one before any redirect
+            state.mark_done(crawl_id, url)
+
+    def _recover_items(self) -> None:
+        """After a kill: the item files hold the WARC's items, and each of them counts as archived.
+
+        The ``urn:article:`` metadata record is written before the item files and the
+        state commit, so the WARC lists every article whose item may have been cut off.
+        """
+        session = self.session
+        items = list(archived_items(session.output_dir))
+        rebuild_item_files(session.output_dir, items)
+        pending = {entry.url: entry for entry in session.state.pending(session.crawl_id)}
+        uncommitted = [item for item in items if item.url in pending]
+        if uncommitted:
+            from archiver.research.records import Archive
+            archive = Archive.load([session.output_dir / "warc"])
+            for item in uncommitted:
+                body = archive.body(archive.by_id[item.warc["record_id"]])
+                self._commit(self._archived(item, pending[item.url].listed_date, body), None)
+        self.logger.info("resuming: %d items in the WARC files, %d of them committed now",
+                         len(items), len(uncommitted))
+
+    def _archived(self, article: Article, listed_date: str | None, body: bytes) -> dict:
+        return dict(url=article.url, outlet=self.profile.name, original_url=article.original_url,
+                    listed_date=listed_date, date_published=article.date_published,
+                    date_modified=article.date_modified, payload_digest=hashlib.sha1(body).hexdigest(),
+                    warc=article.warc, crawl_id=self.session.crawl_id, captured_at=article.captured_at)
 
     def closed(self, reason: str) -> None:
         """Unchanged = known articles no route of this crawl found newer (another may have)."""

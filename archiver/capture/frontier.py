@@ -2,8 +2,11 @@
 
 The spider records every page it schedules in the crawl state's frontier;
 this middleware drops a page already archived in this crawl (a resumed run
-re-schedules whatever was not done) and marks a page done as soon as its
-response has been recorded.
+re-schedules whatever was not done) and marks a page done when its response
+settles it as a failure (4xx, 5xx). A page that loaded is marked done by the
+spider once it is handled: a front or section page once its links are in the
+frontier, an article once its item is on disk (``NewsSpider.item_archived``),
+so a crawl killed in between fetches it again on ``--resume``.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ class FrontierMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider=None):
-        if request.meta.get("archiver_kind") in TRACKED_KINDS and not 300 <= response.status < 400:
+        if request.meta.get("archiver_kind") in TRACKED_KINDS and response.status >= 400:
             session = ArchiveSession.of(self.crawler)
             session.state.mark_done(session.crawl_id, request.url)
         return response
