@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 CONSTRAINTS := constraints.txt
 TOOLS_CONSTRAINTS := constraints-tools.txt
 
-.PHONY: setup demo test test-fast lock bench chromium test-tools bench-tools tools clean
+.PHONY: setup demo test test-fast lock bench python-venv chromium test-tools bench-tools tools clean
 
 # Install Debian packages when a command is missing: $(call need,COMMAND,PACKAGE...)
 # (scripts/apt-install waits for a busy apt and installs no recommended packages)
@@ -23,14 +23,19 @@ endef
 
 setup: $(VENV)/.installed chromium
 
-$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
+python-venv:                    # Debian's python3 makes venvs only with python3-venv
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "Installing Debian's python3-venv"; scripts/apt-install python3-venv; }
+
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | python-venv
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -c $(CONSTRAINTS) -e '.[test]'
 	touch $@
 
-chromium:                       # fonts-liberation: metric-compatible fonts, as recommended by chromium
-	$(call need,$(CHROMIUM),chromium fonts-liberation)
+# fonts-liberation: the metric-compatible fonts chromium recommends; dbus-x11: the session bus
+# its GTK libraries ask for, which apt would otherwise take from dbus-user-session and systemd.
+chromium:
+	$(call need,$(CHROMIUM),chromium fonts-liberation dbus-x11)
 
 # Every program a test runs besides Chromium and the tools venv: tmux (the live
 # progress display in a real terminal), nginx and wget (the benchmark smoke test),
@@ -49,7 +54,7 @@ bench-tools:                    # the benchmark's web server and its wget baseli
 # are called as subprocesses, so the core install stays small.
 tools: $(TOOLS_VENV)/.installed
 
-$(TOOLS_VENV)/.installed: $(TOOLS_CONSTRAINTS)
+$(TOOLS_VENV)/.installed: $(TOOLS_CONSTRAINTS) | python-venv
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/bin/pip install -q --upgrade pip
 	$(TOOLS_VENV)/bin/pip install -q -c $(TOOLS_CONSTRAINTS) 'pywb>=2.9' 'wacz>=0.5'
@@ -68,7 +73,7 @@ test-fast: $(VENV)/.installed tools
 
 # Rewrite the constraints from what the venvs hold (after changing a dependency in
 # pyproject.toml; commit the files): a fresh machine then installs exactly what CI tested.
-lock:
+lock: python-venv
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q -e '.[test]'
 	{ echo "# pip constraints for $(VENV): written by 'make lock' (pip freeze), do not edit"; \

@@ -22,6 +22,7 @@ from archiver.sample.server import copy_sample_data, serve_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVER = [sys.executable, "-m", "archiver.cli"]
+WARCIO = Path(sys.executable).with_name("warcio")      # warcio's CLI, from the venv running the tests
 
 
 # Programs the tests run besides Python, checked before the first test runs: a test marked

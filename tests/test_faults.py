@@ -12,12 +12,12 @@ import psutil
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.capture.render import url_key
 from archiver.items import Article
+from archiver.keys import url_key
 from archiver.sample.server import load_articles
 from archiver.session import ArchiveSession
 from archiver.textexport import export_filename
-from tests.conftest import ARCHIVER, ROOT, run_archiver
+from tests.conftest import ARCHIVER, ROOT, WARCIO, run_archiver
 from tests.warc_helpers import by_uri, read_records
 
 OUTLET = "harbourgazette"
@@ -170,8 +170,7 @@ def test_disk_full_stops_cleanly(sample, small_disk):
                 record.content_stream().read()
                 records += 1
     assert records > 2
-    warcio = Path(ROOT / ".venv/bin/warcio")
-    check = subprocess.run([str(warcio), "check", *map(str, (crawl_dir / "warc").glob("*.warc.gz"))],
+    check = subprocess.run([str(WARCIO), "check", *map(str, (crawl_dir / "warc").glob("*.warc.gz"))],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout[-2000:]
 

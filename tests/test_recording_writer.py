@@ -28,9 +28,9 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.recording import Exchange, WarcLocation, WarcWriter
 from archiver.recording.verify import repair_file, verify_file
 from archiver.recording.writer import DiskFullError
+from tests.conftest import WARCIO
 
 ROOT = Path(__file__).resolve().parents[1]
-WARCIO = Path(sys.executable).with_name("warcio")    # the venv running the tests
 CAPTURED = datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=timezone.utc)
 
 
