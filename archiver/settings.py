@@ -44,6 +44,8 @@ ARCHIVER_MAX_RETRY_AFTER = 60.0         # s; longest Retry-After honoured betwee
 ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above this: exit 5
 ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
+ARCHIVER_PROGRESS_LIVE_INTERVAL = 0.5   # s between redraws of the live display
+ARCHIVER_PROGRESS_LOG_INTERVAL = 10.0   # s between plain progress lines
 
 # --- Scrapy -----------------------------------------------------------------
 USER_AGENT = (
@@ -53,8 +55,8 @@ USER_AGENT = (
 )
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
-DOWNLOAD_DELAY = 0
+CONCURRENT_REQUESTS_PER_DOMAIN = 4     # an outlet's politeness.concurrency overrides it
+DOWNLOAD_DELAY = 0                     # s; an outlet's politeness.delay overrides it
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30
@@ -71,7 +73,7 @@ HTTPERROR_ALLOW_ALL = False
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = "INFO"
+LOG_LEVEL = "INFO"                     # --log-level
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
@@ -109,10 +111,10 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 45_000   # ms; capped by ARCHIVER_PAGE_T
 PLAYWRIGHT_DOWNLOAD_TIMEOUT = 10_000    # ms to notice a page URL is a download (then fetched plainly)
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True   # relaunch a crashed/killed Chromium (recycling needs it)
 # The browser's requests pass archiver.capture.guard.TabGuard (in Chromium, cache on), not page.route.
+# The runner adds the crawl's ARCHIVER_VIEWPORT, User-Agent and --ignore-tls-errors.
 PLAYWRIGHT_CONTEXTS = {
     "default": {
         "service_workers": "block",      # requests served by a service worker escape recording
-        "viewport": ARCHIVER_VIEWPORT,
         "ignore_https_errors": False,
         "accept_downloads": False,       # downloads are refetched without the browser (size caps apply)
     }

@@ -23,10 +23,10 @@ The subtitle is not part of the format (the seed has none and no slot for it).
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from archiver.items import Article
+from archiver.keys import url_key
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -54,9 +54,8 @@ def article_to_text(article: Article) -> str:
 
 
 def export_filename(article: Article) -> str:
-    """``<first 16 hex of sha1(original_url or url)>.txt``: stable and path-safe."""
-    key = (article.original_url or article.url or "").encode("utf-8")
-    return hashlib.sha1(key).hexdigest()[:16] + ".txt"
+    """``<url_key(original_url or url)>.txt``: stable and path-safe."""
+    return url_key(article.original_url or article.url or "") + ".txt"
 
 
 def format_date(iso: str) -> str:

@@ -270,7 +270,7 @@ class NewsSpider(scrapy.Spider):
         pending = {entry.url: entry for entry in session.state.pending(session.crawl_id)}
         uncommitted = [item for item in items if item.url in pending]
         if uncommitted:
-            from archiver.research.records import Archive
+            from archiver.research.archive import Archive
             archive = Archive.load([session.output_dir / "warc"])
             for item in uncommitted:
                 body = archive.body(archive.by_id[item.warc["record_id"]])
@@ -296,11 +296,10 @@ class NewsSpider(scrapy.Spider):
 
     def page_failed(self, failure) -> None:
         """Count the page under its reason (archiver.failures) and go on; non-2xx arrive as HttpError."""
-        from archiver.failures import count_failure, failure_reason
+        from archiver.failures import FailureReason, count_failure, failure_reason, stop_on_disk_full
         request = failure.request
         reason = failure_reason(failure, request)
-        if reason == "disk-full":
-            from archiver.failures import stop_on_disk_full
+        if reason == FailureReason.DISK_FULL:
             stop_on_disk_full(self.crawler, failure.value)    # counts it once; the crawl stops
             return
         count_failure(self.crawler, reason, request.url, failure.getErrorMessage())

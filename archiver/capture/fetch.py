@@ -15,7 +15,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 
-from archiver.failures import failure_reason, stop_on_disk_full
+from archiver.failures import FailureReason, failure_reason, stop_on_disk_full
 from archiver.recording import Exchange, WarcWriteError
 from archiver.session import ArchiveSession
 
@@ -78,7 +78,7 @@ class FetchRecorder:
         return recorder
 
     def item_error(self, item, response, spider, failure) -> None:
-        if failure_reason(failure) == "disk-full":
+        if failure_reason(failure) == FailureReason.DISK_FULL:
             stop_on_disk_full(self.crawler, failure.value)
 
     def spider_opened(self, spider) -> None:
@@ -92,7 +92,7 @@ class FetchRecorder:
             location = session.writer.write_exchange(exchange_from_scrapy(request, response))
         except WarcWriteError as exc:
             self.stats.inc_value("archiver/fetch/not_recorded")
-            if failure_reason(exc) == "disk-full":
+            if failure_reason(exc) == FailureReason.DISK_FULL:
                 stop_on_disk_full(self.crawler, exc)
             else:
                 logger.error("could not record %s: %s", response.url, exc)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from archiver.commands.crawl import print_summary
+from archiver.commands.crawl import add_output_arguments, print_summary
 from archiver.runner import CrawlOptions, exit_code, run_crawl
 from archiver.sample.server import serve_sample
 
@@ -35,8 +34,5 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("demo", help="serve the sample outlets and crawl them")
-    parser.add_argument("--out", type=Path, default=Path("warcs"), help="output root (default: warcs)")
-    parser.add_argument("--render", choices=("auto", "always", "never"), default="auto")
-    parser.add_argument("--max-pages", type=int, default=0)
-    parser.add_argument("--chromium", metavar="PATH")
+    add_output_arguments(parser)
     parser.set_defaults(func=run)

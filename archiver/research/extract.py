@@ -24,8 +24,10 @@ from urllib.parse import urlsplit
 
 from archiver.extraction import extract_article
 from archiver.items import Article
+from archiver.keys import url_key
 from archiver.outlets import OutletProfile, load_profiles
-from archiver.research.records import Archive, RecordInfo, body_encoding, read_record
+from archiver.research.archive import Archive
+from archiver.research.records import RecordInfo, body_encoding, read_record
 
 ARTICLE_PREFIX, SCREENSHOT_PREFIX = "urn:article:", "urn:fullPage:"
 
@@ -46,7 +48,6 @@ def extract_record(archive: Archive, record: RecordInfo, profile: OutletProfile 
     article.captured_at = record.date
     article.warc = {"filename": record.filename, "record_id": record.record_id, "offset": record.offset}
     if any(r.type == "resource" and r.uri == SCREENSHOT_PREFIX + record.uri for r in archive.records):
-        from archiver.capture.render import url_key   # late: it pulls in Playwright and Scrapy
         article.screenshot = f"screenshots/{url_key(record.uri)}.png"
     return article
 
