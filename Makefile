@@ -76,11 +76,11 @@ test-fast: $(VENV)/.installed tools
 lock: python-venv
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q -e '.[test]'
-	{ echo "# pip constraints for $(VENV): written by 'make lock' (pip freeze), do not edit"; \
+	{ echo "# pip constraints of the project venv: written by 'make lock' (pip freeze), do not edit"; \
 	  $(VENV)/bin/pip freeze --exclude-editable; } > $(CONSTRAINTS)
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/bin/pip install -q 'pywb>=2.9' 'wacz>=0.5'
-	{ echo "# pip constraints for $(TOOLS_VENV): written by 'make lock' (pip freeze), do not edit"; \
+	{ echo "# pip constraints of the tools venv: written by 'make lock' (pip freeze), do not edit"; \
 	  $(TOOLS_VENV)/bin/pip freeze; } > $(TOOLS_CONSTRAINTS)
 
 # The archiver against bare Scrapy, wget and scrapy-playwright (see bench/run.py);
