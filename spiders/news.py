@@ -8,7 +8,6 @@ archived HTML; the spider itself only chooses links.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,12 +24,10 @@ from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
 from archiver.discovery import Entry, parse_feed, parse_sitemap, robots_sitemaps
 from archiver.extraction.workers import ExtractionWorkers, default_workers
-from archiver.itemfiles import archived_items, rebuild_item_files
-from archiver.items import Article
+from archiver.frontier_commits import FrontierCommits
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 
 FETCHABLE_SCHEMES = ("http", "https")
-ARCHIVED_META_KEY = "archiver_archived"    # the state row an article's item commits once it is on disk
 
 
 class NewsSpider(scrapy.Spider):
@@ -60,12 +57,16 @@ class NewsSpider(scrapy.Spider):
         self.resume = bool(resume)     # continue this crawl's frontier instead of starting over
         self.link_extractor = LinkExtractor(unique=True)   # hosts are checked by the profile
         self._extraction: ExtractionWorkers | None = None
+        self._commits: FrontierCommits | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider.item_archived, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
         return spider
+
+    def item_scraped(self, item: Any, response: Response) -> None:
+        self.commits.item_scraped(item, response)
 
     @property
     def extraction(self) -> ExtractionWorkers:
@@ -95,6 +96,13 @@ class NewsSpider(scrapy.Spider):
     def session(self) -> ArchiveSession:
         return ArchiveSession.of(self.crawler)
 
+    @property
+    def commits(self) -> FrontierCommits:
+        """When pages count as done in the crawl state (archiver.frontier_commits)."""
+        if self._commits is None:
+            self._commits = FrontierCommits(self.session, self.profile.name)
+        return self._commits
+
     def _page_request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
                       resumed: bool = False, **meta: Any) -> scrapy.Request | None:
         if not url.startswith(FETCHABLE_SCHEMES) or not self._budget_left():
@@ -120,7 +128,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.resume:
-            self._recover_items()
+            self.commits.recover()
             pending = self.session.state.pending(self.session.crawl_id)
             self.logger.info("resuming %s: %d pages still to archive", self.session.crawl_id, len(pending))
             for entry in pending:
@@ -212,7 +220,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("archiver/pages")
         yield from self._requisites(response)
         yield from self._follow_links(response)
-        self._mark_done(response.request)       # its links are in the frontier now
+        self.commits.page_handled(response.request)       # its links are in the frontier now
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         # links first: the crawl goes on fetching while the article is extracted
@@ -232,57 +240,14 @@ class NewsSpider(scrapy.Spider):
             article.captured_at = datetime.now(timezone.utc).isoformat()
         if source.capture is not None and source.capture.screenshot:
             article.screenshot = source.capture.screenshot
-        archived = self._archived(article, response.meta.get("archiver_listed_date"), source.body)
+        archived = self.commits.article(article, response, source.body)
         if self._too_old(article.date_published):
             self.too_old.add(response.url)
-            self._commit(archived, response.request)     # no item to wait for
+            self.commits.commit(archived, response.request)     # no item to wait for
         else:
             self.crawler.stats.inc_value("archiver/articles")
-            response.meta[ARCHIVED_META_KEY] = archived
+            self.commits.await_item(archived, response)
             yield article
-
-    # --- the crawl state: an article counts as archived once its item is on disk ---
-    def item_archived(self, item: Any, response: Response) -> None:
-        """``item_scraped``: every item pipeline (WARC metadata record, text, item files) is done."""
-        if (archived := response.meta.pop(ARCHIVED_META_KEY, None)) is not None:
-            self._commit(archived, response.request)
-
-    def _commit(self, archived: dict, request: scrapy.Request | None) -> None:
-        self.session.state.record_article(**archived)
-        self._mark_done(request, archived["url"])
-
-    def _mark_done(self, request: scrapy.Request | None, url: str | None = None) -> None:
-        """The page is handled: a resumed crawl does not fetch it again."""
-        state, crawl_id = self.session.state, self.session.crawl_id
-        scheduled = request.meta.get("redirect_urls", []) + [request.url] if request else [url]
-        for url in scheduled:                # the URL the frontier holds is the one before any redirect
-            state.mark_done(crawl_id, url)
-
-    def _recover_items(self) -> None:
-        """After a kill: the item files hold the WARC's items, and each of them counts as archived.
-
-        The ``urn:article:`` metadata record is written before the item files and the
-        state commit, so the WARC lists every article whose item may have been cut off.
-        """
-        session = self.session
-        items = list(archived_items(session.output_dir))
-        rebuild_item_files(session.output_dir, items)
-        pending = {entry.url: entry for entry in session.state.pending(session.crawl_id)}
-        uncommitted = [item for item in items if item.url in pending]
-        if uncommitted:
-            from archiver.research.archive import Archive
-            archive = Archive.load([session.output_dir / "warc"])
-            for item in uncommitted:
-                body = archive.body(archive.by_id[item.warc["record_id"]])
-                self._commit(self._archived(item, pending[item.url].listed_date, body), None)
-        self.logger.info("resuming: %d items in the WARC files, %d of them committed now",
-                         len(items), len(uncommitted))
-
-    def _archived(self, article: Article, listed_date: str | None, body: bytes) -> dict:
-        return dict(url=article.url, outlet=self.profile.name, original_url=article.original_url,
-                    listed_date=listed_date, date_published=article.date_published,
-                    date_modified=article.date_modified, payload_digest=hashlib.sha1(body).hexdigest(),
-                    warc=article.warc, crawl_id=self.session.crawl_id, captured_at=article.captured_at)
 
     def closed(self, reason: str) -> None:
         """Unchanged = known articles no route of this crawl found newer (another may have)."""
