@@ -39,8 +39,9 @@ chromium:
 
 # Every program a test runs besides Chromium and the tools venv: tmux (the live
 # progress display in a real terminal), nginx and wget (the benchmark smoke test),
-# redis-server (workers sharing one crawl state).
+# redis-server (workers sharing one crawl state), mount (the disk-full tests' tmpfs).
 test-tools:
+	$(call need,mount,mount)
 	$(call need,tmux,tmux)
 	$(call need,nginx,nginx-light)
 	$(call need,wget,wget)

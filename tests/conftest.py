@@ -29,7 +29,8 @@ WARCIO = Path(sys.executable).with_name("warcio")      # warcio's CLI, from the 
 # `browser` needs Chromium, one marked `needs(...)` the programs it names, one marked `root`
 # root. Debian packages by program (`make test-tools` installs them); the rest come from
 # the tools venv (`make tools`).
-DEBIAN_PACKAGES = {"tmux": "tmux", "nginx": "nginx-light", "wget": "wget", "redis-server": "redis-server"}
+DEBIAN_PACKAGES = {"tmux": "tmux", "nginx": "nginx-light", "wget": "wget", "redis-server": "redis-server",
+                   "mount": "mount"}
 TOOLS_VENV_PROGRAMS = ("wayback", "wb-manager", "wacz")
 
 
@@ -56,7 +57,7 @@ def _programs(item: pytest.Item) -> set[str]:
     if item.get_closest_marker("browser"):
         programs.add("chromium")
     if item.get_closest_marker("root"):
-        programs.add("root")
+        programs |= {"root", "mount"}
     return programs
 
 
