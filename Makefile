@@ -1,33 +1,51 @@
 # Two commands set everything up on a fresh Debian 12 machine (as root):
 #   make demo   - install, then crawl the bundled sample outlets
 #   make test   - install, then run the whole test suite
+# and one runs the quick tests only (no root, no Chromium, under a minute):
+#   make test-fast
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 TOOLS_VENV := .venv-tools
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup demo test bench chromium test-tools bench-tools tools eval-tools eval-real clean
+# Exact versions CI tested (`make lock` rewrites them from the venvs).
+CONSTRAINTS := constraints.txt
+TOOLS_CONSTRAINTS := constraints-tools.txt
 
-# Install a Debian package when its command is missing: $(call need,COMMAND,PACKAGE)
+.PHONY: setup demo test test-fast lock bench python-venv chromium test-tools bench-tools tools eval-tools eval-real clean
+
+# Install Debian packages when a command is missing: $(call need,COMMAND,PACKAGE...)
+# (scripts/apt-install waits for a busy apt and installs no recommended packages)
 define need
-	@command -v $(1) >/dev/null 2>&1 || { echo "Installing Debian's $(2) package"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); }
+	@command -v $(1) >/dev/null 2>&1 || { echo "Installing Debian's $(2)"; scripts/apt-install $(2); }
 endef
 
 setup: $(VENV)/.installed chromium
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+python-venv:                    # Debian's python3 makes venvs only with python3-venv
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "Installing Debian's python3-venv"; scripts/apt-install python3-venv; }
+
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | python-venv
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -c constraints.txt -e '.[test]'
+	$(VENV)/bin/pip install -q -c $(CONSTRAINTS) -e '.[test]'
 	touch $@
 
+# fonts-liberation: the metric-compatible fonts chromium recommends; dbus-x11: the session bus
+# its GTK libraries ask for, which apt would otherwise take from dbus-user-session and systemd.
 chromium:
-	$(call need,$(CHROMIUM),chromium)
+	$(call need,$(CHROMIUM),chromium fonts-liberation dbus-x11)
 
-test-tools:                     # the live-progress test runs the CLI in a real terminal
+# Every program a test runs besides Chromium and the tools venv: tmux (the live
+# progress display in a real terminal), nginx and wget (the benchmark smoke test),
+# redis-server (workers sharing one crawl state), mount (the disk-full tests' tmpfs).
+test-tools:
+	$(call need,mount,mount)
 	$(call need,tmux,tmux)
+	$(call need,nginx,nginx-light)
+	$(call need,wget,wget)
+	$(call need,redis-server,redis-server)
 
 bench-tools:                    # the benchmark's web server and its wget baseline
 	$(call need,nginx,nginx-light)
@@ -37,10 +55,10 @@ bench-tools:                    # the benchmark's web server and its wget baseli
 # are called as subprocesses, so the core install stays small.
 tools: $(TOOLS_VENV)/.installed
 
-$(TOOLS_VENV)/.installed:
+$(TOOLS_VENV)/.installed: $(TOOLS_CONSTRAINTS) | python-venv
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/bin/pip install -q --upgrade pip
-	$(TOOLS_VENV)/bin/pip install -q 'pywb>=2.9' 'wacz>=0.5'
+	$(TOOLS_VENV)/bin/pip install -q -c $(TOOLS_CONSTRAINTS) 'pywb>=2.9' 'wacz>=0.5'
 	touch $@
 
 # The general-purpose extractors our extraction is measured against (tests/evaluate_extraction.py --real)
@@ -68,6 +86,23 @@ demo: setup
 
 test: setup tools test-tools
 	$(VENV)/bin/pytest
+
+# Extraction, text export, WARC writing and verify, discovery, settings, CLI parsing and
+# small plain-fetch crawls: no Chromium, no root (see the markers in pyproject.toml).
+test-fast: $(VENV)/.installed tools
+	$(VENV)/bin/pytest -m "not browser and not slow and not root"
+
+# Rewrite the constraints from what the venvs hold (after changing a dependency in
+# pyproject.toml; commit the files): a fresh machine then installs exactly what CI tested.
+lock: python-venv
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -e '.[test]'
+	{ echo "# pip constraints of the project venv: written by 'make lock' (pip freeze), do not edit"; \
+	  $(VENV)/bin/pip freeze --exclude-editable; } > $(CONSTRAINTS)
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install -q 'pywb>=2.9' 'wacz>=0.5'
+	{ echo "# pip constraints of the tools venv: written by 'make lock' (pip freeze), do not edit"; \
+	  $(TOOLS_VENV)/bin/pip freeze; } > $(TOOLS_CONSTRAINTS)
 
 # The archiver against bare Scrapy, wget and scrapy-playwright (see bench/run.py);
 # options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--rounds 5 --json bench.json".

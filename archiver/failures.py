@@ -1,9 +1,12 @@
-"""Why a page failed, in one vocabulary: the reasons counted in crawl.json's ``failures``.
+"""Why a page failed, in one vocabulary: ``FailureReason``, counted in crawl.json's ``failures``.
 
 Every component that knows better than the exception type (the browser guard,
-the page recorder, the render middleware) puts a reason in
-``request.meta[REASON_META_KEY]``; everything else is classified here from the
-exception or the HTTP status. Stats keys are ``archiver/failures/<reason>``.
+the page recorder, the render middleware) raises ``PageRefused`` or puts a
+reason in ``request.meta[REASON_META_KEY]``; everything else is classified here
+from the exception's type (and the types it wraps: Scrapy's download errors wrap
+Twisted's), the HTTP status, then Chromium's net error code, and only as a last
+resort from the words of a message (``MESSAGE_REASONS``, each tested). Stats
+keys are ``archiver/failures/<reason>``.
 
 Reasons (also in the README):
 
@@ -39,11 +42,27 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
+from collections.abc import Iterator
+from enum import StrEnum
 
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+    UnsupportedURLSchemeError,
+)
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as net_error
 from twisted.python.failure import Failure
+from twisted.web.client import ResponseFailed
+
+from archiver.recording import DiskFullError, WarcWriteError
 
 logger = logging.getLogger(__name__)
 
@@ -52,91 +71,148 @@ STATS_PREFIX = "archiver/failures/"
 DISK_FULL_FINISH_REASON = "disk_full"
 
 
+class FailureReason(StrEnum):
+    """The reasons, as crawl.json, the stats and the log lines spell them."""
+
+    HTTP_404 = "http-404"
+    HTTP_410 = "http-410"
+    HTTP_429 = "http-429"
+    HTTP_4XX = "http-4xx"
+    HTTP_5XX = "http-5xx"
+    REDIRECT_LOOP = "redirect-loop"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    TIMEOUT = "timeout"
+    RENDER_TIMEOUT = "render-timeout"
+    CONNECTION_RESET = "connection-reset"
+    TOO_LARGE = "too-large"
+    DNS = "dns"
+    TLS = "tls"
+    CONNECTION_REFUSED = "connection-refused"
+    BROWSER_CRASHED = "browser-crashed"
+    BROWSER_UNRESPONSIVE = "browser-unresponsive"
+    DOWNLOAD = "download"
+    NOT_HTML = "not-html"
+    BLOCKED_SCHEME = "blocked-scheme"
+    BLOCKED_PRIVATE_ADDRESS = "blocked-private-address"
+    DISK_FULL = "disk-full"
+    WARC_WRITE = "warc-write"
+    ERROR = "error"
+
+
 class PageRefused(IgnoreRequest):
-    """A request the archiver refuses or abandons on purpose; ``reason`` is one of the above."""
+    """A request the archiver refuses or abandons on purpose, with its reason."""
 
-    def __init__(self, reason: str, message: str):
+    def __init__(self, reason: FailureReason | str, message: str):
         super().__init__(message)
-        self.reason = reason
+        self.reason = FailureReason(reason)
 
 
-def status_reason(status: int) -> str:
+def status_reason(status: int) -> FailureReason:
     if status in (404, 410, 429):
-        return f"http-{status}"
-    return "http-5xx" if status >= 500 else "http-4xx"
+        return FailureReason(f"http-{status}")
+    return FailureReason.HTTP_5XX if status >= 500 else FailureReason.HTTP_4XX
 
 
-# Substrings of Chromium / Playwright / Twisted messages, checked in order.
-_MESSAGE_REASONS = (
-    ("net::ERR_TOO_MANY_REDIRECTS", "too-many-redirects"),
-    ("max redirections reached", "too-many-redirects"),
-    ("net::ERR_UNSAFE_REDIRECT", "blocked-scheme"),
-    ("net::ERR_NAME_NOT_RESOLVED", "dns"),
-    ("DNS lookup failed", "dns"),
-    ("net::ERR_CERT", "tls"),
-    ("net::ERR_SSL", "tls"),
-    ("SSL routines", "tls"),
-    ("net::ERR_CONNECTION_REFUSED", "connection-refused"),
-    ("Connection was refused", "connection-refused"),
-    ("net::ERR_CONNECTION_RESET", "connection-reset"),
-    ("net::ERR_EMPTY_RESPONSE", "connection-reset"),
-    ("net::ERR_CONTENT_LENGTH_MISMATCH", "connection-reset"),
-    ("net::ERR_INCOMPLETE_CHUNKED_ENCODING", "connection-reset"),
-    ("net::ERR_CONNECTION_CLOSED", "connection-reset"),
-    ("Connection lost", "connection-reset"),
-    ("ConnectionLost", "connection-reset"),
-    ("connection was closed", "connection-reset"),
-    ("larger than download max size", "too-large"),
-    ("larger than the download max size", "too-large"),
-    ("exceeded DOWNLOAD_MAXSIZE", "too-large"),
-    ("page crashed", "browser-crashed"),
-    ("Target crashed", "browser-crashed"),
-    ("has been closed", "browser-crashed"),
-    ("Browser closed", "browser-crashed"),
-    ("Download is starting", "download"),
-    ("Failed to download", "download"),
-    ("accept_downloads", "download"),
-    ("net::ERR_ABORTED", "download"),
-    ("Timeout", "timeout"),
-    ("timed out", "timeout"),
-    ("took longer than", "timeout"),
+# Exception types, checked in order against the exception and every exception it
+# wraps (``raise ... from``, Twisted's ResponseFailed reasons).
+_TYPE_REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], FailureReason], ...] = (
+    (DiskFullError, FailureReason.DISK_FULL),
+    (WarcWriteError, FailureReason.WARC_WRITE),
+    ((CannotResolveHostError, net_error.DNSLookupError), FailureReason.DNS),
+    ((DownloadConnectionRefusedError, net_error.ConnectionRefusedError, ConnectionRefusedError),
+     FailureReason.CONNECTION_REFUSED),
+    ((DownloadTimeoutError, net_error.TimeoutError, net_error.TCPTimedOutError, PlaywrightTimeoutError,
+      TimeoutError), FailureReason.TIMEOUT),
+    ((ResponseDataLossError, net_error.ConnectionLost, net_error.ConnectionDone, ConnectionResetError,
+      BrokenPipeError), FailureReason.CONNECTION_RESET),
+    (UnsupportedURLSchemeError, FailureReason.BLOCKED_SCHEME),
+)
+
+# Chromium reports network errors only as a code in the message (``net::ERR_NAME_NOT_RESOLVED``).
+_CHROMIUM_NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
+_CHROMIUM_REASONS: dict[str, FailureReason] = {
+    "ERR_TOO_MANY_REDIRECTS": FailureReason.TOO_MANY_REDIRECTS,
+    "ERR_UNSAFE_REDIRECT": FailureReason.BLOCKED_SCHEME,
+    "ERR_NAME_NOT_RESOLVED": FailureReason.DNS,
+    "ERR_NAME_RESOLUTION_FAILED": FailureReason.DNS,
+    "ERR_CONNECTION_REFUSED": FailureReason.CONNECTION_REFUSED,
+    "ERR_CONNECTION_RESET": FailureReason.CONNECTION_RESET,
+    "ERR_CONNECTION_CLOSED": FailureReason.CONNECTION_RESET,
+    "ERR_EMPTY_RESPONSE": FailureReason.CONNECTION_RESET,
+    "ERR_CONTENT_LENGTH_MISMATCH": FailureReason.CONNECTION_RESET,
+    "ERR_INCOMPLETE_CHUNKED_ENCODING": FailureReason.CONNECTION_RESET,
+    "ERR_TIMED_OUT": FailureReason.TIMEOUT,
+    "ERR_CONNECTION_TIMED_OUT": FailureReason.TIMEOUT,
+    "ERR_ABORTED": FailureReason.DOWNLOAD,          # a navigation that turned into a download
+}
+_CHROMIUM_PREFIXES = (("ERR_CERT_", FailureReason.TLS), ("ERR_SSL_", FailureReason.TLS))
+
+# The last resort: errors that carry no type or code of their own, only words. Each line is
+# covered by tests/test_failures.py, so a reworded message shows up there, not as `error`.
+MESSAGE_REASONS: tuple[tuple[str, FailureReason], ...] = (
+    ("max redirections reached", FailureReason.TOO_MANY_REDIRECTS),      # Scrapy's RedirectMiddleware
+    ("larger than download max size", FailureReason.TOO_LARGE),         # Scrapy's DownloadCancelledError
+    ("exceeded DOWNLOAD_MAXSIZE", FailureReason.TOO_LARGE),             # Scrapy's HttpCompressionMiddleware
+    ("Target crashed", FailureReason.BROWSER_CRASHED),                  # Playwright: the tab died
+    ("Page crashed", FailureReason.BROWSER_CRASHED),
+    ("has been closed", FailureReason.BROWSER_CRASHED),                 # Playwright: tab or browser gone
+    ("Browser closed", FailureReason.BROWSER_CRASHED),
+    ("Download is starting", FailureReason.DOWNLOAD),                   # Playwright: goto hit a download
+    ("Failed to download", FailureReason.DOWNLOAD),                     # scrapy-playwright
+    ("SSL routines", FailureReason.TLS),                                # OpenSSL, inside Twisted failures
 )
 
 
-def failure_reason(failure: Failure | BaseException, request: Request | None = None) -> str:
-    """The reason for a failed request: meta first, then the exception, then its message."""
+def failure_reason(failure: Failure | BaseException, request: Request | None = None) -> FailureReason:
+    """Why a request failed: what a component put in the meta, then exception types, then messages."""
     exc = failure.value if isinstance(failure, Failure) else failure
     if request is not None and request.meta.get(REASON_META_KEY):
-        return request.meta[REASON_META_KEY]
-    if isinstance(exc, PageRefused):
-        return exc.reason
-    from archiver.recording import WarcWriteError, DiskFullError
-    if isinstance(exc, DiskFullError):
-        return "disk-full"
-    if isinstance(exc, WarcWriteError):
-        return "warc-write"
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "disk-full"
-    response = getattr(exc, "response", None)          # scrapy HttpError
-    if response is not None and getattr(response, "status", 200) >= 400:
-        return status_reason(response.status)
-    from twisted.internet import error as net_error
-    if isinstance(exc, (net_error.DNSLookupError,)):
-        return "dns"
-    if isinstance(exc, (net_error.TimeoutError, net_error.TCPTimedOutError, TimeoutError)):
-        return "timeout"
-    if isinstance(exc, net_error.ConnectionRefusedError):
-        return "connection-refused"
-    if isinstance(exc, net_error.ConnectionLost):
-        return "connection-reset"
-    text = f"{type(exc).__name__} {exc} {' '.join(map(repr, getattr(exc, 'reasons', ())))}"
-    for needle, reason in _MESSAGE_REASONS:
-        if needle.lower() in text.lower():
+        return FailureReason(request.meta[REASON_META_KEY])
+    causes = list(_causes(exc))
+    for cause in causes:
+        if isinstance(cause, PageRefused):
+            return cause.reason
+        if isinstance(cause, HttpError) and cause.response is not None:
+            return status_reason(cause.response.status)
+        if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
+            return FailureReason.DISK_FULL
+        for types, reason in _TYPE_REASONS:
+            if isinstance(cause, types):
+                return reason
+    return message_reason(" ".join(str(cause) for cause in causes))
+
+
+def message_reason(text: str) -> FailureReason:
+    """The reason a message names: a Chromium net error code, else one of MESSAGE_REASONS, else ``error``."""
+    for code in _CHROMIUM_NET_ERROR.findall(text):
+        if code in _CHROMIUM_REASONS:
+            return _CHROMIUM_REASONS[code]
+        for prefix, reason in _CHROMIUM_PREFIXES:
+            if code.startswith(prefix):
+                return reason
+    lowered = text.lower()
+    for needle, reason in MESSAGE_REASONS:
+        if needle.lower() in lowered:
             return reason
-    return "error"
+    return FailureReason.ERROR
 
 
-def count_failure(crawler: Crawler, reason: str, url: str, message: str = "") -> None:
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """*exc*, then what it wraps: its cause or context, and the failures a ResponseFailed holds."""
+    seen: set[int] = set()
+    pending = [exc]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, ResponseFailed):
+            pending += [reason.value for reason in current.reasons if isinstance(reason, Failure)]
+        pending += [current.__cause__, current.__context__]
+
+
+def count_failure(crawler: Crawler, reason: FailureReason, url: str, message: str = "") -> None:
     """The one place a page failure is counted and logged (one line, reason first)."""
     crawler.stats.inc_value(f"{STATS_PREFIX}{reason}")
     first = (message or "").strip().splitlines()[0][:300] if message and message.strip() else ""
@@ -149,7 +225,7 @@ def stop_on_disk_full(crawler: Crawler, exc: BaseException) -> None:
     if stats.get_value("archiver/finish_reason") == DISK_FULL_FINISH_REASON:
         return
     stats.set_value("archiver/finish_reason", DISK_FULL_FINISH_REASON)
-    stats.inc_value(f"{STATS_PREFIX}disk-full")
+    stats.inc_value(f"{STATS_PREFIX}{FailureReason.DISK_FULL}")
     logger.error("disk full, stopping the crawl: %s", exc)
     engine = crawler.engine
     if engine is None:

@@ -17,8 +17,9 @@ from urllib.parse import urljoin, urlsplit
 
 @dataclass(frozen=True)
 class Politeness:
-    concurrency: int = 4          # requests at once to this outlet
-    delay: float = 0.0            # seconds between requests (AutoThrottle adapts from here)
+    """What the outlet's profile asks for; None leaves the setting's default (archiver/settings.py)."""
+    concurrency: int | None = None    # requests at once to this outlet (CONCURRENT_REQUESTS_PER_DOMAIN)
+    delay: float | None = None        # seconds between requests, AutoThrottle adapts from here (DOWNLOAD_DELAY)
 
 
 @dataclass(frozen=True)

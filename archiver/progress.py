@@ -2,7 +2,7 @@
 
 On a terminal: a live rich table, one row per crawl (pages, renders, articles,
 WARC bytes, errors, rate, ETA when --max-pages is set). Elsewhere (cron,
-pipes): one plain log line every ARCHIVER_PROGRESS_INTERVAL seconds. Quiet:
+pipes): one plain log line every ARCHIVER_PROGRESS_LOG_INTERVAL seconds. Quiet:
 nothing.
 """
 
@@ -94,8 +94,9 @@ class ProgressDisplay:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ProgressDisplay":
-        mode = display_mode(crawler.settings.get("ARCHIVER_PROGRESS", "auto"))
-        interval = crawler.settings.getfloat("ARCHIVER_PROGRESS_INTERVAL", 0.5 if mode == "live" else 10)
+        mode = display_mode(crawler.settings.get("ARCHIVER_PROGRESS"))
+        interval = crawler.settings.getfloat("ARCHIVER_PROGRESS_LIVE_INTERVAL" if mode == "live"
+                                             else "ARCHIVER_PROGRESS_LOG_INTERVAL")
         display = cls(crawler, mode, interval)
         if mode != "quiet":
             crawler.signals.connect(display.spider_opened, signal=signals.spider_opened)

@@ -75,7 +75,7 @@ class CrawlReporter:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.max_error_rate = crawler.settings.getfloat("ARCHIVER_MAX_ERROR_RATE", 0.5)
+        self.max_error_rate = crawler.settings.getfloat("ARCHIVER_MAX_ERROR_RATE")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "CrawlReporter":

@@ -14,6 +14,7 @@ from pathlib import Path
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
+from archiver import settings as defaults
 from archiver.chromium import chromium_path
 from archiver.outlets import Politeness, load_profiles
 from archiver.lock import OutletLock
@@ -25,24 +26,25 @@ from archiver.terminal import display_mode
 
 @dataclass
 class CrawlOptions:
+    """One run's options; each default is the setting's (archiver/settings.py) it overrides."""
     targets: list[str]
-    out: Path = Path("warcs")
-    render: str = "auto"
-    max_pages: int = 0
-    depth: int = 2
-    since: str | None = None
+    out: Path = Path(defaults.ARCHIVER_OUTPUT_ROOT)
+    render: str = defaults.ARCHIVER_RENDER
+    max_pages: int = defaults.ARCHIVER_MAX_PAGES
+    depth: int = defaults.ARCHIVER_DEPTH
+    since: str | None = defaults.ARCHIVER_SINCE
     config: Path | None = None
-    user_agent: str | None = None
-    concurrency: int | None = None
-    screenshots: bool = True
+    user_agent: str | None = None             # None: USER_AGENT
+    concurrency: int | None = None            # None: the outlet's politeness, else CONCURRENT_REQUESTS_PER_DOMAIN
+    screenshots: bool = defaults.ARCHIVER_SCREENSHOTS_ENABLED
     resume: bool = False
-    progress: str = "auto"        # auto | plain | quiet
+    progress: str = defaults.ARCHIVER_PROGRESS     # auto | plain | quiet
     json_log: bool = False
-    proxy: str | None = None
+    proxy: str | None = defaults.ARCHIVER_PROXY
     ignore_tls_errors: bool = False
     base_urls: dict[str, str] = field(default_factory=dict)   # outlet -> where it is served
-    chromium: str | None = None
-    operator: str = ""
+    chromium: str | None = defaults.ARCHIVER_CHROMIUM
+    operator: str = defaults.ARCHIVER_OPERATOR
     log_level: str | None = None  # on the terminal; None: warnings on a terminal, INFO elsewhere
     block_private_addresses: bool | None = None   # None: on for URL targets and --config, off otherwise
     page_timeout: float | None = None
@@ -110,8 +112,11 @@ def interrupted_crawl(root: Path, name: str) -> Path | None:
 
 
 def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
+    """archiver/settings.py, then this run's options, then ``--set`` (which wins, and which
+    the values derived here, such as the browser context's viewport, already see)."""
     settings = Settings()
     settings.setmodule("archiver.settings", priority="project")
+    settings.setdict(options.extra_settings, priority="cmdline")
     overrides: dict = {
         "ARCHIVER_OUTPUT_ROOT": str(options.out),
         "ARCHIVER_OUTPUT_DIR": str(target.crawl_dir),
@@ -128,15 +133,13 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "ARCHIVER_PROGRESS": options.progress,
         "ARCHIVER_DISCOVER_ONLY": options.discover_only,
         "ARCHIVER_REVISIT_ALL": options.revisit,
-        "FEEDS": {
-            str(target.crawl_dir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},
-            str(target.crawl_dir / "items.csv"): {"format": "csv", "encoding": "utf8"},
-        },
     }
     if options.user_agent:
         overrides["USER_AGENT"] = options.user_agent
-    overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = target.politeness.concurrency
-    overrides["DOWNLOAD_DELAY"] = target.politeness.delay
+    if target.politeness.concurrency is not None:
+        overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = target.politeness.concurrency
+    if target.politeness.delay is not None:
+        overrides["DOWNLOAD_DELAY"] = target.politeness.delay
     if options.concurrency:
         overrides["CONCURRENT_REQUESTS"] = options.concurrency
         overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = options.concurrency
@@ -157,8 +160,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
     if options.page_timeout:
         overrides["ARCHIVER_PAGE_TIMEOUT"] = options.page_timeout
         overrides["DOWNLOAD_TIMEOUT"] = min(settings.getfloat("DOWNLOAD_TIMEOUT"), options.page_timeout)
-    overrides.update(options.extra_settings)
-    settings.setdict(overrides, priority="cmdline")
+    settings.setdict({**overrides, **options.extra_settings}, priority="cmdline")
     return settings
 
 

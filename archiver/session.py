@@ -60,7 +60,7 @@ class ArchiveSession:
     @classmethod
     def _open(cls, crawler: Crawler) -> "ArchiveSession":
         settings = crawler.settings
-        root = Path(settings.get("ARCHIVER_OUTPUT_ROOT") or "warcs")
+        root = Path(settings.get("ARCHIVER_OUTPUT_ROOT"))
         crawl_id = settings.get("ARCHIVER_CRAWL_ID") or new_crawl_id(crawler.spidercls.name)
         output_dir = Path(settings.get("ARCHIVER_OUTPUT_DIR") or root / crawl_id)
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -69,7 +69,7 @@ class ArchiveSession:
             dedup = DigestIndex(root / "digests.sqlite")
         writer = WarcWriter(
             output_dir / "warc",
-            prefix=settings.get("ARCHIVER_WARC_PREFIX") or "archiver",
+            prefix=settings.get("ARCHIVER_WARC_PREFIX"),
             warcinfo=warcinfo_fields(crawler, crawl_id),
             rollover_size=settings.getint("ARCHIVER_WARC_ROLLOVER_SIZE"),
             digest=settings.get("ARCHIVER_WARC_DIGEST"),

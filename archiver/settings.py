@@ -46,6 +46,8 @@ ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: on
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
 ARCHIVER_CRAWL_LOG = "crawl.log"        # the full log, in the crawl folder (None: none)
 ARCHIVER_CRAWL_LOG_LEVEL = "INFO"       # its level; the terminal shows warnings only (see archiver.logs)
+ARCHIVER_PROGRESS_LIVE_INTERVAL = 0.5   # s between redraws of the live display
+ARCHIVER_PROGRESS_LOG_INTERVAL = 10.0   # s between plain progress lines
 
 # --- Discovery: robots.txt, sitemaps, feeds, links ------------------------------
 ARCHIVER_SITEMAP_MAX_SIZE = 50 * 1024 * 1024   # bytes of one sitemap or feed, on the wire and decompressed
@@ -77,8 +79,8 @@ USER_AGENT = (
 )
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
-DOWNLOAD_DELAY = 0
+CONCURRENT_REQUESTS_PER_DOMAIN = 4     # an outlet's politeness.concurrency overrides it
+DOWNLOAD_DELAY = 0                     # s; an outlet's politeness.delay overrides it
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30
@@ -98,7 +100,7 @@ TELNETCONSOLE_ENABLED = False
 # its token (--set REMOTE_CONTROL_ENABLED=true turns it back on). Chromium talks over a pipe.
 REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = "INFO"
+LOG_LEVEL = "INFO"                     # --log-level
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
@@ -119,7 +121,8 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "pipelines.warc_metadata.ItemWarcPipeline": 300,
     "pipelines.text_export.TextExportPipeline": 400,
-    "pipelines.search_index.SearchIndexPipeline": 500,
+    "pipelines.search_index.SearchIndexPipeline": 450,
+    "pipelines.item_files.ItemFilesPipeline": 500,      # last: the item is on disk, the state may commit it
 }
 
 # --- the browser (archiver.capture.handler.BrowserDownloadHandler) ------------

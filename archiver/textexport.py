@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from archiver.items import Article
+from archiver.keys import url_key
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")

@@ -13,13 +13,14 @@ an hour (``Cache-Control: max-age=3600``); pages are not.
 from __future__ import annotations
 
 import http.client
-import socket
 import statistics
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from archiver.localserver import free_port, wait_for_port
 
 NGINX = "/usr/sbin/nginx"
 ECHO_MODULE = "/usr/lib/nginx/modules/ngx_http_echo_module.so"
@@ -38,12 +39,6 @@ class Served:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _server_block(site: Served) -> str:
@@ -96,11 +91,12 @@ class Nginx:
         conf.write_text(self.config())
         self.process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(self.workdir)],
                                         stderr=open(self.workdir / "nginx.err", "wb"))
-        deadline = time.monotonic() + 10
-        while not all(_accepts(site.port) for site in self.sites):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start: {(self.workdir / 'nginx.err').read_text()}")
-            time.sleep(0.05)
+        try:
+            for site in self.sites:
+                wait_for_port(site.port, timeout=10, process=self.process, name="nginx")
+        except (RuntimeError, TimeoutError) as exc:
+            self.stop()
+            raise RuntimeError(f"{exc}: {(self.workdir / 'nginx.err').read_text()}") from None
         return self
 
     def stop(self) -> None:
@@ -121,14 +117,6 @@ class Nginx:
         text = conn.getresponse().read().decode()
         conn.close()
         return int(text.splitlines()[2].split()[2])
-
-
-def _accepts(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
 
 
 @dataclass

@@ -6,7 +6,7 @@ from scrapy.crawler import Crawler
 
 from archiver.session import ArchiveSession
 from archiver.filenames import article_filename
-from archiver.textexport import article_to_text
+from archiver.itemfiles import ARTICLES_DIR, write_text_export
 
 
 class TextExportPipeline:
@@ -19,5 +19,5 @@ class TextExportPipeline:
 
     def process_item(self, item, spider=None):
         session = ArchiveSession.of(self.crawler)
-        session.path("articles", article_filename(item)).write_text(article_to_text(item), encoding="utf-8")
+        write_text_export(session.path(ARTICLES_DIR, article_filename(item)), item)
         return item

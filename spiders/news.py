@@ -12,7 +12,6 @@ The listings (robots.txt, sitemaps, feeds) are read by ``spiders.listings``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
@@ -21,6 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
@@ -29,8 +30,9 @@ from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
 from archiver.extraction.workers import ExtractionWorkers, default_workers
-from archiver.failures import count_failure, failure_reason
+from archiver.failures import FailureReason, count_failure, failure_reason, stop_on_disk_full
 from archiver.history.tracker import HistoryTracker, Visit, validators_of
+from archiver.frontier_commits import FrontierCommits
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 from archiver.sources import SourceLog
 from spiders.listings import FETCHABLE_SCHEMES, ListingsMixin, requested_url
@@ -69,6 +71,16 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         self.page_depth: dict[str, int] = {}   # the fewest hops a queued page was found at
         self._skip_link: re.Pattern | None = None
         self._history: HistoryTracker | None = None
+        self._commits: FrontierCommits | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+        return spider
+
+    def item_scraped(self, item: Any, response: Response) -> None:
+        self.commits.item_scraped(item, response)
 
     @property
     def extraction(self) -> ExtractionWorkers:
@@ -116,6 +128,13 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
     @property
     def session(self) -> ArchiveSession:
         return ArchiveSession.of(self.crawler)
+
+    @property
+    def commits(self) -> FrontierCommits:
+        """When pages count as done in the crawl state (archiver.frontier_commits)."""
+        if self._commits is None:
+            self._commits = FrontierCommits(self.session, self.profile.name)
+        return self._commits
 
     def _claim(self, url: str, kind: str, depth: int, listed_date: str | None = None,
                resumed: bool = False) -> Visit | None:
@@ -173,6 +192,7 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.resume:
+            self.commits.recover()
             pending = self.session.state.pending(self.session.crawl_id)
             self.logger.info("resuming %s: %d pages still to archive", self.session.crawl_id, len(pending))
             for entry in pending:
@@ -180,8 +200,7 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
                                              resumed=True)
                 if request:
                     yield request.replace(dont_filter=True)
-            if pending:
-                return
+        # a resumed crawl looks again too: a kill may have cut off a listing before its links were scheduled
         for url in map(self.profile.absolute, self.profile.start_urls):
             kind = "article" if self.profile.is_article(url) else "page"
             request = self._page_request(url, kind, 0)
@@ -254,10 +273,12 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         self.crawler.stats.inc_value("archiver/pages")
         yield from self._requisites(response)
         yield from self._follow_links(response)
+        self.commits.page_handled(response.request)       # its links are in the frontier now
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         if response.status == 304:
             self.history.not_modified(response.url)      # recorded as a server-not-modified revisit
+            self.commits.page_handled(response.request)
             return
         if response.meta.get(RENDER_ON_CHANGE_META_KEY):
             # the plain re-check found the page changed (it is archived as fetched): capture it
@@ -284,18 +305,18 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             article.captured_at = datetime.now(timezone.utc).isoformat()
         if source.capture is not None and source.capture.screenshot:
             article.screenshot = source.capture.screenshot
-        self.session.state.record_article(
-            url=article.url, outlet=self.profile.name, original_url=article.original_url,
-            listed_date=response.meta.get("archiver_listed_date"), date_published=article.date_published,
-            date_modified=article.date_modified, payload_digest=hashlib.sha1(source.body).hexdigest(),
-            warc=article.warc, crawl_id=self.session.crawl_id, captured_at=article.captured_at)
+        archived = self.commits.article(article, response, source.body)
         if self._too_old(article.date_published):
             self.too_old.add(response.url)
+            self.commits.commit(archived, response.request)     # no item to wait for
             return
         if source.record is not None and self.history.observe(
                 article, source.record, source.url, validators_of(response.headers)) is None:
-            return              # the text of the last version, a boring change, or a flip back
+            # the text of the last version, a boring change, or a flip back: no item to wait for
+            self.commits.commit(archived, response.request)
+            return
         self.crawler.stats.inc_value("archiver/articles")
+        self.commits.await_item(archived, response)
         yield article
 
     def closed(self, reason: str) -> None:
@@ -312,8 +333,7 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         """Count the page under its reason (archiver.failures) and go on; non-2xx arrive as HttpError."""
         request = failure.request
         reason = failure_reason(failure, request)
-        if reason == "disk-full":
-            from archiver.failures import stop_on_disk_full
+        if reason == FailureReason.DISK_FULL:
             stop_on_disk_full(self.crawler, failure.value)    # counts it once; the crawl stops
             return
         count_failure(self.crawler, reason, request.url, failure.getErrorMessage())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,10 +16,62 @@ from pathlib import Path
 
 import pytest
 
+from archiver.browser import chromium_path
+from archiver.research.tools import tool
 from archiver.sample.server import copy_sample_data, serve_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVER = [sys.executable, "-m", "archiver.cli"]
+WARCIO = Path(sys.executable).with_name("warcio")      # warcio's CLI, from the venv running the tests
+
+
+# Programs the tests run besides Python, checked before the first test runs: a test marked
+# `browser` needs Chromium, one marked `needs(...)` the programs it names, one marked `root`
+# root. Debian packages by program (`make test-tools` installs them); the rest come from
+# the tools venv (`make tools`).
+DEBIAN_PACKAGES = {"tmux": "tmux", "nginx": "nginx-light", "wget": "wget", "redis-server": "redis-server",
+                   "mount": "mount"}
+TOOLS_VENV_PROGRAMS = ("wayback", "wb-manager", "wacz")
+
+
+def _missing(program: str) -> str | None:
+    """Why *program* cannot run here, or None when it can."""
+    try:
+        if program == "chromium":
+            chromium_path()
+        elif program in TOOLS_VENV_PROGRAMS:
+            tool(program)
+        elif program == "root":
+            if os.geteuid() != 0:
+                return "root: these tests mount a tmpfs; run them as root (or deselect them: -m 'not root')"
+        elif not (shutil.which(program) or shutil.which(program, path="/usr/sbin:/sbin")):
+            return (f"{program} not found: apt-get install --no-install-recommends "
+                    f"{DEBIAN_PACKAGES.get(program, program)} (`make test-tools` installs it)")
+    except FileNotFoundError as exc:
+        return str(exc)
+    return None
+
+
+def _programs(item: pytest.Item) -> set[str]:
+    programs = {arg for mark in item.iter_markers("needs") for arg in mark.args}
+    if item.get_closest_marker("browser"):
+        programs.add("chromium")
+    if item.get_closest_marker("root"):
+        programs |= {"root", "mount"}
+    return programs
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop before the first test when a selected test needs a program this machine lacks."""
+    users: dict[str, list[str]] = {}
+    for item in session.items:
+        for program in _programs(item):
+            users.setdefault(program, []).append(item.nodeid)
+    problems = [f"  {why}\n    needed by {len(users[p])} test(s), e.g. {users[p][0]}"
+                for p in sorted(users) if (why := _missing(p))]
+    if problems:
+        pytest.exit("missing programs; `make test` installs them:\n" + "\n".join(problems),
+                    returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @dataclass

@@ -18,6 +18,8 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
+from archiver.localserver import serve_http
+
 ARTICLE_TEXT = ("The harbour council voted on Tuesday to approve a new ferry route between the old "
                 "docks and the island, after months of debate about cost and noise. ")
 
@@ -260,14 +262,11 @@ class HostileServer(ThreadingHTTPServer):
 def serve_hostile(host: str = "127.0.0.1") -> Iterator[HostileServer]:
     server = HostileServer(host)
     threading.Thread(target=gzip_bomb, daemon=True).start()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.stopping.set()
-        server.shutdown()
-        server.server_close()
+    with serve_http(server):
+        try:
+            yield server
+        finally:
+            server.stopping.set()
 
 
 if __name__ == "__main__":

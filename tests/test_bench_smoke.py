@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("nginx", "wget")]
+
 ROOT = Path(__file__).resolve().parents[1]
 CRAWLERS = ("bare scrapy", "wget", "bare scrapy-playwright", "bare scrapy-playwright +png",
             "archiver static", "archiver render", "archiver render +png")

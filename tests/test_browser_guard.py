@@ -10,18 +10,21 @@ blocked, every request is checked, and the photo on 127.0.0.1 is never fetched.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+import pytest
 from playwright.async_api import async_playwright
 from scrapy.utils.test import get_crawler
 
 from archiver.chromium import chromium_path, launch_options
 from archiver.capture.guard import TabGuard
+from archiver.localserver import serve_http
 from archiver.sample.site import photo_bytes
+
+pytestmark = pytest.mark.browser
 
 PHOTO = photo_bytes("guard")
 PAGE = '<!doctype html><title>page</title><img id="photo" src="/photo.jpg">'
@@ -52,12 +55,8 @@ def counting_server() -> Iterator[tuple[str, Counter]]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", hits
-    finally:
-        server.shutdown()
+    with serve_http(Handler) as base:
+        yield base, hits
 
 
 async def _show_two_pages(base: str, block_private: bool) -> dict:

@@ -20,9 +20,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
-import threading
 import weakref
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 
 import pytest
 from playwright.async_api import async_playwright
@@ -30,7 +29,10 @@ from playwright.async_api import async_playwright
 from archiver.capture.navigation import navigate
 from archiver.capture.recorder import PageRecorder
 from archiver.chromium import chromium_path, launch_options
+from archiver.localserver import serve_http
 from archiver.recording import WarcWriter
+
+pytestmark = pytest.mark.browser
 
 PAGES = 12
 WARM_UP = 20                  # pages before the first count (caches, first-use objects)
@@ -49,10 +51,8 @@ def site(tmp_path):
     (root / "index.html").write_text('<!doctype html><title>t</title><link rel="stylesheet" href="s.css">'
                                      "<p>page</p>")
     (root / "s.css").write_text("p { color: red }")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    server.shutdown()
+    with serve_http(functools.partial(_Quiet, directory=str(root))) as base:
+        yield f"{base}/index.html"
 
 
 async def _render_pages(url: str, writer: WarcWriter, pages: int, counts_at: tuple[int, ...] = ()

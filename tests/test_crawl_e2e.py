@@ -6,11 +6,14 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
+import pytest
 from lxml import html as lxml_html
 
 from archiver.sample.server import load_articles
 from tests.conftest import crawl
 from tests.warc_helpers import by_uri, png_is_valid_and_not_blank, read_records
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]      # the session's rendered crawl of both outlets
 
 SEED_BYTES = (Path(__file__).parent / "sample_data" / "seed_article.txt").read_bytes()
 OUTLETS = ("themoscowtimes", "harbourgazette")

@@ -16,7 +16,7 @@ from archiver.items import Article
 from archiver.sample.server import load_articles
 from archiver.session import ArchiveSession
 from archiver.filenames import article_filename, screenshot_filename
-from tests.conftest import ARCHIVER, ROOT, run_archiver
+from tests.conftest import ARCHIVER, ROOT, WARCIO, run_archiver
 from tests.warc_helpers import by_uri, read_records
 
 OUTLET = "harbourgazette"
@@ -83,6 +83,8 @@ def _assert_every_article_archived(sample, crawl_dir: Path) -> None:
     assert report["counts"]["rendered"] > 0
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_killed_browser_is_relaunched_and_crawl_completes(sample, tmp_path):
     returncode, stderr, crawl_dir = _crawl_with_chromium_fault(sample, tmp_path, psutil.Process.kill)
     assert "Chromium disconnected" in stderr, stderr[-3000:]
@@ -92,6 +94,8 @@ def test_killed_browser_is_relaunched_and_crawl_completes(sample, tmp_path):
     assert browser["crashes"] == 1, browser
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_frozen_browser_is_replaced_and_crawl_completes(sample, tmp_path):
     """SIGSTOP: Chromium stays connected but never answers; the page budget must catch it."""
     started = time.monotonic()
@@ -106,6 +110,8 @@ def test_frozen_browser_is_replaced_and_crawl_completes(sample, tmp_path):
     assert browser["hangs"] >= 1 and browser["pages_retried"] >= 1, browser
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_browser_is_recycled_without_losing_pages(sample, tmp_path):
     """ARCHIVER_BROWSER_RECYCLE_PAGES: Chromium is closed and relaunched between pages, never under one."""
     base = sample.urls[OUTLET]
@@ -132,6 +138,9 @@ def small_disk(tmpfs):
     return tmpfs("3m")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.root
 def test_disk_full_stops_cleanly(sample, small_disk):
     base = sample.urls[OUTLET]
     started = time.monotonic()
@@ -160,8 +169,7 @@ def test_disk_full_stops_cleanly(sample, small_disk):
                 record.content_stream().read()
                 records += 1
     assert records > 2
-    warcio = Path(ROOT / ".venv/bin/warcio")
-    check = subprocess.run([str(warcio), "check", *map(str, (crawl_dir / "warc").glob("*.warc.gz"))],
+    check = subprocess.run([str(WARCIO), "check", *map(str, (crawl_dir / "warc").glob("*.warc.gz"))],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout[-2000:]
 

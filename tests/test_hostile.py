@@ -53,6 +53,8 @@ def _failed_pages(stderr: str) -> dict[str, str]:
     return found
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_crawl_finishes_in_bounded_time(hostile_crawl):
     proc, elapsed, crawl_dir = hostile_crawl
     assert elapsed < CRAWL_BOUND_S, f"hostile crawl took {elapsed:.0f}s"
@@ -62,6 +64,8 @@ def test_crawl_finishes_in_bounded_time(hostile_crawl):
     assert proc.returncode == report["exit_status"] == 5, proc.stderr[-3000:]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_every_trap_has_its_reason(hostile_crawl):
     proc, _, crawl_dir = hostile_crawl
     report = json.loads((crawl_dir / "crawl.json").read_text())
@@ -78,6 +82,8 @@ def test_every_trap_has_its_reason(hostile_crawl):
     assert not any(name[0].isupper() for name in report["failures"]), "exception names leaked into failures"
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_normal_pages_archived_and_extracted(hostile, hostile_crawl):
     _, _, crawl_dir = hostile_crawl
     records = read_records(sorted((crawl_dir / "warc").glob("*.warc.gz")))
@@ -92,6 +98,8 @@ def test_normal_pages_archived_and_extracted(hostile, hostile_crawl):
         assert text.split(".")[0][:30] in " ".join(items[url]["body"])
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_archived_where_it_makes_sense(hostile, hostile_crawl):
     _, _, crawl_dir = hostile_crawl
     records = read_records(sorted((crawl_dir / "warc").glob("*.warc.gz")))
@@ -108,6 +116,8 @@ def test_archived_where_it_makes_sense(hostile, hostile_crawl):
     assert hostile.base + "/trap/popup-target" not in responses, "a pop-up was archived"
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_warcio_check_passes(hostile_crawl):
     _, _, crawl_dir = hostile_crawl
     warcs = sorted((crawl_dir / "warc").glob("*.warc.gz"))
@@ -145,6 +155,8 @@ def test_gzip_bomb_plain_fetch(hostile, tmp_path):
     assert sizes and sizes[0] < 2_000_000          # stored as sent: compressed
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_rendered_pages_keep_the_bytes_and_charset_they_were_served_in(hostile, hostile_crawl):
     """Chromium hands text bodies over as UTF-8; the archive must hold the served cp1251/Shift-JIS bytes."""
     from tests.hostile_server import _article_html

@@ -6,15 +6,15 @@ import copy
 import json
 import signal
 import subprocess
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 
+from archiver.localserver import serve_http
 from archiver.sample.server import copy_sample_data, load_articles, serve_sample
 from tests.conftest import ARCHIVER, ROOT, crawl, run_archiver
 from tests.warc_helpers import read_records
@@ -64,6 +64,7 @@ def _mutate(data_dir: Path) -> tuple[list[str], str]:
     return added, modified["url"]
 
 
+@pytest.mark.slow
 def test_second_run_archives_exactly_the_new_and_changed_articles(own_sample, tmp_path):
     root = tmp_path / "archive"
     first = crawl(root, own_sample, MT, extra=("--render", "never"))
@@ -90,6 +91,8 @@ def test_second_run_archives_exactly_the_new_and_changed_articles(own_sample, tm
     assert base + "/" in pages and base + "/news" in pages
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_interrupted_crawl_resumes_and_archives_every_page_once(own_sample, tmp_path):
     root = tmp_path / "archive"
     base = own_sample.urls[MT]
@@ -123,6 +126,7 @@ def test_interrupted_crawl_resumes_and_archives_every_page_once(own_sample, tmp_
     assert state.exists()
 
 
+@pytest.mark.browser
 def test_overlapping_runs_exit_with_the_lock_code(own_sample, tmp_path):
     root = tmp_path / "archive"
     base = own_sample.urls[MT]
@@ -180,17 +184,12 @@ class _RobotsSite(BaseHTTPRequestHandler):
 
 
 def test_robots_txt_is_obeyed_and_archived(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _RobotsSite)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    config = tmp_path / "site.toml"
-    config.write_text(f'[robotsite]\nbase_url = "{base}"\nstart_urls = ["/"]\n'
-                      "article_pattern = '^/(public|private)/'\n")
-    try:
+    with serve_http(_RobotsSite) as base:
+        config = tmp_path / "site.toml"
+        config.write_text(f'[robotsite]\nbase_url = "{base}"\nstart_urls = ["/"]\n'
+                          "article_pattern = '^/(public|private)/'\n")
         proc = run_archiver("crawl", "robotsite", "--config", config, "--out", tmp_path / "out",
                             "--render", "never", "--no-block-private-addresses")
-    finally:
-        server.shutdown()
     assert proc.returncode == 0, proc.stderr[-3000:]
     folder = next((tmp_path / "out").glob("robotsite-*"))
     uris = {r.uri for r in read_records(sorted((folder / "warc").glob("*.warc.gz"))) if r.type == "response"}

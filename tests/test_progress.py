@@ -12,6 +12,8 @@ import uuid
 
 import pytest
 
+import pytest
+
 from tests.conftest import ARCHIVER, ROOT, run_archiver
 
 
@@ -19,6 +21,9 @@ def _tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.needs("tmux")
 def test_live_display_in_a_terminal(sample, tmp_path):
     assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
     session = f"archiver-progress-{uuid.uuid4().hex[:12]}"   # the tmux server is shared: unique names

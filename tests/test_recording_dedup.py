@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.localserver import start_server
 from archiver.recording import DigestIndex, WarcWriter
 from archiver.recording.records import REVISIT_PROFILE
+from archiver.research.tools import tool
 from tests.test_recording_writer import b32, exchange, records, warcio_check
 
 LOGO = b"\x89PNG\r\n\x1a\n" + os.urandom(20_000)
@@ -119,10 +118,10 @@ def test_index_is_shared_between_open_handles(tmp_path: Path) -> None:
         assert len(one) == len(two) == 1
 
 
+@pytest.mark.needs("wayback", "wb-manager")
 def test_pywb_replays_a_cross_crawl_revisit(tmp_path: Path) -> None:
     """The revisit in crawl 2 (other URL, other file) must replay with crawl 1's bytes."""
-    tools = Path(__file__).resolve().parents[1] / ".venv-tools" / "bin"
-    assert (tools / "wayback").exists(), "pywb is not installed: run `make tools`"
+    tools = tool("wayback").parent                  # the tools venv (`make tools`, or $ARCHIVER_TOOLS_VENV)
     index = DigestIndex(tmp_path / "digests.sqlite3")
     w1, _ = crawl(tmp_path, "hour-1", index, [exchange(url="https://news.example/logo.png", body=LOGO,
                                                        response_headers=[("Content-Type", "image/png")])])  # fmt: skip
@@ -134,23 +133,10 @@ def test_pywb_replays_a_cross_crawl_revisit(tmp_path: Path) -> None:
     run = dict(cwd=site, check=True, capture_output=True)
     subprocess.run([str(tools / "wb-manager"), "init", "c"], **run)
     subprocess.run([str(tools / "wb-manager"), "add", "c", *map(str, w1.files + w2.files)], **run)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([str(tools / "wayback"), "-p", str(port)], cwd=site,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
-        url = f"http://127.0.0.1:{port}/c/2025id_/https://news.example/logo-2.png"
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    assert response.status == 200 and response.read() == LOGO
-                    break
-            except (ConnectionError, urllib.error.URLError):
-                time.sleep(0.2)
-        else:
-            pytest.fail("pywb did not answer")
+        with start_server(lambda port: [tools / "wayback", "-p", port, "-b", "127.0.0.1"], cwd=site) as server:
+            url = f"{server.url}/c/2025id_/https://news.example/logo-2.png"
+            with urllib.request.urlopen(url, timeout=30) as response:
+                assert response.status == 200 and response.read() == LOGO
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         shutil.rmtree(site, ignore_errors=True)

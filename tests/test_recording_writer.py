@@ -28,9 +28,9 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.recording import Exchange, WarcLocation, WarcWriter
 from archiver.recording.verify import repair_file, verify_file
 from archiver.recording.writer import DiskFullError
+from tests.conftest import WARCIO
 
 ROOT = Path(__file__).resolve().parents[1]
-WARCIO = ROOT / ".venv" / "bin" / "warcio"
 CAPTURED = datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=timezone.utc)
 
 
@@ -398,6 +398,7 @@ def tiny_tmpfs(tmpfs) -> Path:
     return tmpfs("1m")
 
 
+@pytest.mark.root
 def test_disk_full_cuts_back_to_record_boundary(tiny_tmpfs: Path, tmp_path: Path) -> None:
     filler = tiny_tmpfs / "filler"
     filler.write_bytes(b"\0" * 300_000)
@@ -433,6 +434,7 @@ def test_disk_full_cuts_back_to_record_boundary(tiny_tmpfs: Path, tmp_path: Path
     assert verify_file(writer.files[1]).ok
 
 
+@pytest.mark.root
 def test_disk_full_on_the_warcinfo_leaves_no_file(tiny_tmpfs: Path) -> None:
     (tiny_tmpfs / "filler").write_bytes(b"\0" * (1024 * 1024 - 4096))
     writer = WarcWriter(tiny_tmpfs, prefix="full", warcinfo={"operator": os.urandom(20_000).hex()})

@@ -23,6 +23,8 @@ from archiver.research.records import iter_records, read_record
 from archiver.research.replay import start_replay
 from archiver.research.tools import tool
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("wayback")]
+
 ARTICLE_LINK = re.compile(r"/\d{4}/\d{2}/\d{2}/[a-z0-9-]+-a\d+")
 NOT_FOUND_MARKERS = ("URL Not Found", "not found in this archive", "could not be found in this collection")
 VIEWPORT = {"width": 1366, "height": 900}          # the crawl's ARCHIVER_VIEWPORT

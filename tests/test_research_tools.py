@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import socket
-import subprocess
 import tempfile
-import time
 import urllib.request
 import zipfile
 from collections import Counter
@@ -16,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from archiver.localserver import start_server
 from archiver.research.index import write_crawl_index
 from archiver.research.pages import write_pages_jsonl
 from archiver.research.tools import run_tool, tool
@@ -46,6 +44,8 @@ def _ok(proc):
 
 
 # --------------------------------------------------------------------------- ls
+@pytest.mark.browser
+@pytest.mark.slow
 def test_ls_counts_agree_with_warcio(sample_crawl):
     crawl_dir = sample_crawl.dirs[MT]
     expected = Counter(r.type for r in read_records(sample_crawl.warcs(MT)))
@@ -65,6 +65,9 @@ def test_ls_counts_agree_with_warcio(sample_crawl):
 
 
 # --------------------------------------------------------------------------- index
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.needs("wayback", "wb-manager")
 def test_index_is_sorted_and_pywb_replays_with_it(sample, sample_crawl, tmp_path):
     _needs_tools()
     crawl_dir = sample_crawl.dirs[MT]
@@ -84,27 +87,14 @@ def test_index_is_sorted_and_pywb_replays_with_it(sample, sample_crawl, tmp_path
         (root / "collections/mine/archive" / warc.name).symlink_to(warc)
     (root / "collections/mine/indexes/index.cdxj").write_text(cdxj.read_text())
     item = _seed_item(sample_crawl)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen([str(tool("wayback")), "-p", str(port), "-b", "127.0.0.1"], cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}/mine/{item['captured_at'][:4]}id_/{item['url']}"
-        for _ in range(100):
-            try:
-                body = urllib.request.urlopen(url, timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError(f"pywb did not replay {url} from our index")
-        assert item["title"].encode() in body
-    finally:
-        proc.terminate()
-        proc.wait()
+    with start_server(lambda port: [tool("wayback"), "-p", port, "-b", "127.0.0.1"], cwd=root) as server:
+        url = f"{server.url}/mine/{item['captured_at'][:4]}id_/{item['url']}"
+        body = urllib.request.urlopen(url, timeout=30).read()
+        assert item["title"].encode() in body, f"pywb did not replay {url} from our index"
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_write_crawl_index(sample_crawl, tmp_path):
     crawl_copy = tmp_path / "crawl"
     (crawl_copy / "warc").mkdir(parents=True)
@@ -118,6 +108,9 @@ def test_write_crawl_index(sample_crawl, tmp_path):
 
 
 # --------------------------------------------------------------------------- wacz
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.needs("wacz")
 def test_wacz_validates_and_lists_every_page(sample, sample_crawl, tmp_path):
     _needs_tools()
     crawl_dir = sample_crawl.dirs[MT]
@@ -179,6 +172,8 @@ def _records_in(data: bytes):
         return read_records([Path(fh.name)])
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_write_pages_jsonl(sample_crawl, tmp_path):
     crawl_copy = tmp_path / "crawl"
     (crawl_copy / "warc").mkdir(parents=True)
@@ -190,6 +185,8 @@ def test_write_pages_jsonl(sample_crawl, tmp_path):
 
 
 # --------------------------------------------------------------------------- extract
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("outlet", ["themoscowtimes", "harbourgazette"])
 def test_extract_reproduces_items_field_for_field(sample_crawl, tmp_path, outlet):
     """Every field, crawl-time ones included (captured_at, warc, screenshot come from the records)."""
@@ -202,6 +199,8 @@ def test_extract_reproduces_items_field_for_field(sample_crawl, tmp_path, outlet
         assert rebuilt[url] == item, url
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_extract_without_metadata_uses_the_article_pattern(sample_crawl, tmp_path):
     """Someone else's WARC: no urn:article records, so every 200 HTML article-pattern response counts."""
     from warcio.archiveiterator import ArchiveIterator
@@ -224,6 +223,8 @@ def test_extract_without_metadata_uses_the_article_pattern(sample_crawl, tmp_pat
         assert item["body"] == crawled[item["url"]]["body"]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_extract_saved_html_gives_the_seed(sample, sample_crawl, tmp_path):
     item = _seed_item(sample_crawl)
     saved = tmp_path / "seed.html"
@@ -246,6 +247,8 @@ def test_extract_saved_html_gives_the_seed(sample, sample_crawl, tmp_path):
     assert several.returncode == 1 and "-o DIR" in several.stderr
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_extract_text_format_from_warcs_gives_the_seed(sample_crawl, tmp_path):
     _ok(run_archiver("extract", sample_crawl.dirs[MT], "--format", "text", "-o", tmp_path))
     exports = {p.name: p.read_bytes() for p in tmp_path.glob("*.txt")}
@@ -254,6 +257,8 @@ def test_extract_text_format_from_warcs_gives_the_seed(sample_crawl, tmp_path):
 
 
 # --------------------------------------------------------------------------- show
+@pytest.mark.browser
+@pytest.mark.slow
 def test_show_prints_the_seed_text_and_writes_its_screenshot(sample_crawl, tmp_path):
     png = tmp_path / "shot.png"
     proc = _ok(run_archiver("show", SEED_URL, sample_crawl.dirs[MT], "--screenshot", png))

@@ -11,13 +11,15 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.recording.verify import repair_file, verify_file
-from tests.conftest import ARCHIVER, ROOT, crawl, run_archiver
+from tests.conftest import ARCHIVER, ROOT, WARCIO, crawl, run_archiver
 from tests.warc_helpers import read_records
 
-WARCIO = str(Path(ARCHIVER[0]).with_name("warcio"))
+pytestmark = [pytest.mark.browser, pytest.mark.slow]    # rendered crawls of the sample outlets
+
 OUTLETS = ("themoscowtimes", "harbourgazette")
 
 
@@ -29,7 +31,7 @@ def test_warcio_check_passes_and_every_record_reads(sample_crawl):
     for outlet in OUTLETS:
         files = sample_crawl.warcs(outlet)
         assert files
-        proc = subprocess.run([WARCIO, "check", "-v", *map(str, files)], capture_output=True, text=True)
+        proc = subprocess.run([str(WARCIO), "check", "-v", *map(str, files)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
         for path in files:
             with open(path, "rb") as fh:
@@ -156,7 +158,7 @@ def test_kill_9_never_loses_a_written_record(sample, tmp_path):
             if path.name.endswith(".open"):
                 path = repair_file(path).path
             assert verify_file(path).ok, f"trial {trial}: {path} does not verify after repair"
-            check = subprocess.run([WARCIO, "check", str(path)], capture_output=True, text=True)
+            check = subprocess.run([str(WARCIO), "check", str(path)], capture_output=True, text=True)
             assert check.returncode == 0, check.stdout
             with open(path, "rb") as fh:
                 final_ids = {rec.rec_headers.get_header("WARC-Record-ID") for rec in ArchiveIterator(fh)}

@@ -41,7 +41,7 @@ def retry_after_seconds(value: str | None) -> float | None:
 class BackoffMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.max_delay = crawler.settings.getfloat("ARCHIVER_MAX_RETRY_AFTER", 60.0)
+        self.max_delay = crawler.settings.getfloat("ARCHIVER_MAX_RETRY_AFTER")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "BackoffMiddleware":

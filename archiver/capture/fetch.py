@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 
 from archiver.capture.navigation import RENDERED_FLAG
-from archiver.failures import failure_reason, stop_on_disk_full
+from archiver.failures import FailureReason, failure_reason, stop_on_disk_full
 from archiver.recording import Exchange, RevisitTarget, WarcWriteError
 from archiver.session import ArchiveSession
 
@@ -83,7 +83,7 @@ class FetchRecorder:
         return recorder
 
     def item_error(self, item, response, spider, failure) -> None:
-        if failure_reason(failure) == "disk-full":
+        if failure_reason(failure) == FailureReason.DISK_FULL:
             stop_on_disk_full(self.crawler, failure.value)
 
     def spider_opened(self, spider) -> None:
@@ -104,7 +104,7 @@ class FetchRecorder:
                 location = session.writer.write_exchange(exchange)
         except WarcWriteError as exc:
             self.stats.inc_value("archiver/fetch/not_recorded")
-            if failure_reason(exc) == "disk-full":
+            if failure_reason(exc) == FailureReason.DISK_FULL:
                 stop_on_disk_full(self.crawler, exc)
             else:
                 logger.error("could not record %s: %s", response.url, exc)

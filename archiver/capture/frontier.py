@@ -2,8 +2,11 @@
 
 The spider records every page it schedules in the crawl state's frontier;
 this middleware drops a page already archived in this crawl (a resumed run
-re-schedules whatever was not done) and marks a page done as soon as its
-response has been recorded.
+re-schedules whatever was not done) and marks a page done when its response
+settles it as a failure (4xx, 5xx). A page that loaded is marked done by the
+spider once it is handled: a front or section page once its links are in the
+frontier, an article once its item is on disk (``NewsSpider.item_archived``),
+so a crawl killed in between fetches it again on ``--resume``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from archiver.capture.fetch import RENDER_ON_CHANGE_META_KEY
 from archiver.session import ArchiveSession
 
 TRACKED_KINDS = ("page", "article")
@@ -37,10 +39,7 @@ class FrontierMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider=None):
-        settled = not 300 <= response.status < 400 or response.status == 304   # a 304 is an answer
-        if response.status != 304 and request.meta.get(RENDER_ON_CHANGE_META_KEY):
-            settled = False     # a changed page is captured again in the browser (spiders/news.py)
-        if request.meta.get("archiver_kind") in TRACKED_KINDS and settled:
+        if request.meta.get("archiver_kind") in TRACKED_KINDS and response.status >= 400:
             session = ArchiveSession.of(self.crawler)
             # the URL as scheduled: after a redirect, request.url is where it ended
             session.state.mark_done(session.crawl_id, request.meta.get("archiver_url", request.url))

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import AsyncIterator
 
-from archiver.failures import PageRefused
+from archiver.failures import FailureReason, PageRefused
 
 SETUP_TIMEOUT = 15.0         # opening a page or a DevTools session takes milliseconds
 
@@ -30,7 +30,7 @@ async def answered_within(what: str, seconds: float = SETUP_TIMEOUT) -> AsyncIte
         async with asyncio.timeout(seconds):
             yield
     except TimeoutError:
-        raise PageRefused("browser-unresponsive", f"Chromium did not {what} within {seconds:.0f}s") from None
+        raise PageRefused(FailureReason.BROWSER_UNRESPONSIVE, f"Chromium did not {what} within {seconds:.0f}s") from None
 
 
 @dataclass

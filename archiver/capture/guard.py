@@ -31,7 +31,7 @@ from scrapy.settings import BaseSettings
 
 from archiver.capture.recorder import PageRecorder
 from archiver.capture.generations import answered_within
-from archiver.failures import PageRefused
+from archiver.failures import FailureReason, PageRefused
 
 logger = logging.getLogger(__name__)
 
@@ -62,18 +62,18 @@ class AddressPolicy:
     def from_settings(cls, settings: BaseSettings) -> "AddressPolicy":
         return cls(settings.getbool("ARCHIVER_BLOCK_PRIVATE_ADDRESSES"))
 
-    async def refusal(self, url: str) -> tuple[str, str] | None:
+    async def refusal(self, url: str) -> tuple[FailureReason, str] | None:
         """(reason, message) if *url* must not be fetched, else None."""
         scheme = scheme_of(url)
         if scheme not in FETCHED_SCHEMES:
-            return "blocked-scheme", f"{scheme or 'no'} scheme: only http and https are fetched"
+            return FailureReason.BLOCKED_SCHEME, f"{scheme or 'no'} scheme: only http and https are fetched"
         if not self.block_private:
             return None
         host = urlsplit(url).hostname or ""
         if host not in self._cache:
             self._cache[host] = await self._resolves_private(host)
         if self._cache[host]:
-            return ("blocked-private-address",
+            return (FailureReason.BLOCKED_PRIVATE_ADDRESS,
                     f"{host} is a loopback/private address (set ARCHIVER_BLOCK_PRIVATE_ADDRESSES "
                     f"or --no-block-private-addresses to allow it)")
         return None
@@ -97,6 +97,7 @@ class GuardMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.policy = AddressPolicy.from_settings(crawler.settings)
+        self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "GuardMiddleware":
@@ -110,20 +111,20 @@ class GuardMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
-        """Runs before RedirectMiddleware: a Location already in the chain is a loop.
+        """Runs before RedirectMiddleware: a Location already in the chain is a loop, one past
+        REDIRECT_MAX_TIMES hops is too many (every hop is archived).
 
         A body cut short (DOWNLOAD_FAIL_ON_DATALOSS off) is archived with
         WARC-Truncated by the FetchRecorder, and the page counted as connection-reset.
         """
         if "dataloss" in response.flags:
-            raise PageRefused("connection-reset", f"{response.url}: connection lost mid-body "
-                                                  f"({len(response.body)} bytes archived as truncated)")
+            raise PageRefused(FailureReason.CONNECTION_RESET, f"{response.url}: connection lost mid-body "
+                                                              f"({len(response.body)} bytes archived as truncated)")
         if response.status in _REDIRECTS and b"Location" in response.headers:
             target = urljoin(request.url, response.headers[b"Location"].decode("latin-1")).split("#")[0]
             chain = [*request.meta.get("redirect_urls", []), request.url]
-            if target in chain:
-                raise PageRefused("redirect-loop", f"redirect loop: {request.url} -> {target} "
-                                                   f"after {len(chain) - 1} hops")
+            if refusal := chain_refusal(target, chain, self.max_redirects):
+                raise PageRefused(refusal[0], f"{request.url} -> {target}: {refusal[1]}")
         return response
 
 
@@ -228,12 +229,12 @@ class GuardedTab:
         return chain
 
 
-def chain_refusal(url: str, chain: list[str], max_redirects: int) -> tuple[str, str] | None:
+def chain_refusal(url: str, chain: list[str], max_redirects: int) -> tuple[FailureReason, str] | None:
     """(reason, message) when *url*, reached through the redirects *chain*, loops or goes too far."""
     if not chain:
         return None
     if url in chain:
-        return "redirect-loop", f"redirect loop after {len(chain)} hops"
+        return FailureReason.REDIRECT_LOOP, f"redirect loop after {len(chain)} hops"
     if len(chain) > max_redirects:
-        return "too-many-redirects", f"more than REDIRECT_MAX_TIMES={max_redirects} redirects"
+        return FailureReason.TOO_MANY_REDIRECTS, f"more than REDIRECT_MAX_TIMES={max_redirects} redirects"
     return None

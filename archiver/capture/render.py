@@ -29,7 +29,7 @@ from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_
 from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.handler import DOWNLOAD_META_KEY, RENDER_META_KEY, RenderJob
 from archiver.capture.recorder import PageRecorder
-from archiver.failures import REASON_META_KEY, PageRefused, failure_reason, stop_on_disk_full
+from archiver.failures import REASON_META_KEY, FailureReason, PageRefused, failure_reason, stop_on_disk_full
 from archiver.filenames import screenshot_filename
 from archiver.recording import WarcLocation
 from archiver.session import ArchiveSession
@@ -45,11 +45,12 @@ class RenderTimeout(Exception):
 
 @dataclass(frozen=True)
 class RenderOptions:
-    screenshots: bool = True
-    screenshot_max_height: int = 20_000
-    page_timeout: float = 90.0
-    max_scrolls: int = 40
-    scroll_step_delay: float = 0.05
+    """How one page is rendered: the crawl's ARCHIVER_* settings, and the outlet's selectors."""
+    screenshots: bool
+    screenshot_max_height: int
+    page_timeout: float
+    max_scrolls: int
+    scroll_step_delay: float
     consent_selector: str = ""
     load_more_selector: str = ""
 
@@ -151,7 +152,7 @@ class RenderMiddleware:
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.crawler = crawler
-        self.mode = settings.get("ARCHIVER_RENDER", "auto")
+        self.mode = settings.get("ARCHIVER_RENDER")
         if self.mode not in ("auto", "always", "never"):
             raise ValueError(f"ARCHIVER_RENDER must be auto, always or never, not {self.mode!r}")
         self.options = RenderOptions(
@@ -204,11 +205,11 @@ class RenderMiddleware:
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None):
         if request.meta.get(DOWNLOAD_META_KEY):
-            raise PageRefused("download", f"{response.url} is a file download, archived without rendering")
+            raise PageRefused(FailureReason.DOWNLOAD, f"{response.url} is a file download, archived without rendering")
         capture = capture_of(request)     # response.meta is not tied to the request yet here
         body = capture.document_body if capture is not None else None
         if body and b"\x00" in body[:4096]:
-            raise PageRefused("not-html", f"{response.url} is served as a page but its body is binary")
+            raise PageRefused(FailureReason.NOT_HTML, f"{response.url} is served as a page but its body is binary")
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None):
@@ -216,16 +217,16 @@ class RenderMiddleware:
         recorder = job.recorder if isinstance(job, RenderJob) else None
         if recorder is not None and not request.meta.get(DOWNLOAD_META_KEY):
             if recorder.write_error is not None:
-                request.meta[REASON_META_KEY] = "disk-full"
+                request.meta[REASON_META_KEY] = FailureReason.DISK_FULL
             elif recorder.refusal is not None:
                 request.meta[REASON_META_KEY] = recorder.refusal[0]
         if isinstance(exception, RenderTimeout):
-            request.meta.setdefault(REASON_META_KEY, "render-timeout")
+            request.meta.setdefault(REASON_META_KEY, FailureReason.RENDER_TIMEOUT)
         reason = failure_reason(exception, request)
-        if reason == "disk-full":
+        if reason == FailureReason.DISK_FULL:
             stop_on_disk_full(self.crawler, exception)
         request.meta.pop(RENDER_META_KEY, None)     # a retried request must pickle again
-        if reason in ("browser-crashed", "browser-unresponsive"):
+        if reason in (FailureReason.BROWSER_CRASHED, FailureReason.BROWSER_UNRESPONSIVE):
             # Chromium or the tab died or hung: the page itself may be fine, try it again (bounded)
             request.meta.pop(REASON_META_KEY, None)
             return get_retry_request(request, spider=spider or self.crawler.spider, reason=reason,

@@ -7,26 +7,25 @@ import re
 import sys
 from pathlib import Path
 
+from archiver import settings as defaults
 from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
 from archiver.lock import LockHeld
 from archiver.report import ExitCode, read_report
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("warcs"),
-                        help="output root; each crawl gets a folder in it (default: warcs)")
-    parser.add_argument("--render", choices=("auto", "always", "never"), default="auto",
-                        help="render pages in Chromium: per outlet rules, always, or never")
-    parser.add_argument("--max-pages", type=int, default=0, help="stop after N pages (0: no limit)")
-    parser.add_argument("--depth", type=int, default=2, help="link hops from start pages (default 2)")
+    add_output_arguments(parser)
+    parser.add_argument("--depth", type=int, default=defaults.ARCHIVER_DEPTH,
+                        help="link hops from start pages (default: %(default)s)")
     parser.add_argument("--since", metavar="DATE", help="skip articles dated before DATE (YYYY-MM-DD)")
     parser.add_argument("--config", type=Path, help="TOML file with outlet profiles")
     parser.add_argument("--user-agent", help="User-Agent header (name the tool and a contact URL)")
     parser.add_argument("--concurrency", type=int, help="requests at once")
-    parser.add_argument("--screenshots", action=argparse.BooleanOptionalAction, default=True,
-                        help="full-page screenshot of every rendered page (default: on)")
-    parser.add_argument("--chromium", metavar="PATH", help="Chromium executable (default: $ARCHIVER_CHROMIUM or /usr/bin/chromium)")
-    parser.add_argument("--operator", default="", help="who runs the crawl, for the warcinfo record")
+    parser.add_argument("--screenshots", action=argparse.BooleanOptionalAction,
+                        default=defaults.ARCHIVER_SCREENSHOTS_ENABLED,
+                        help="full-page screenshot of every rendered page (default: %(default)s)")
+    parser.add_argument("--operator", default=defaults.ARCHIVER_OPERATOR,
+                        help="who runs the crawl, for the warcinfo record")
     parser.add_argument("--base-url", action="append", default=[], metavar="OUTLET=URL",
                         help="crawl an outlet where it is served (a mirror, the sample); repeatable")
     parser.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
@@ -52,8 +51,21 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
                         help="check every known article within the re-visit schedule's horizon now, due or not "
                              "(conditional requests: an unchanged article costs a 304)")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
-                        help="hard cap on one page: navigation, behaviours and screenshot (default 90); "
+                        help=f"hard cap on one page: navigation, behaviours and screenshot (default: "
+                             f"ARCHIVER_PAGE_TIMEOUT, {defaults.ARCHIVER_PAGE_TIMEOUT}); "
                              "plain fetches get min(DOWNLOAD_TIMEOUT, this)")
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """What `crawl` and `demo` share; each default is the setting's in archiver/settings.py."""
+    parser.add_argument("--out", type=Path, default=Path(defaults.ARCHIVER_OUTPUT_ROOT),
+                        help="output root; each crawl gets a folder in it (default: %(default)s)")
+    parser.add_argument("--render", choices=("auto", "always", "never"), default=defaults.ARCHIVER_RENDER,
+                        help="render pages in Chromium: per outlet rules, always, or never (default: %(default)s)")
+    parser.add_argument("--max-pages", type=int, default=defaults.ARCHIVER_MAX_PAGES,
+                        help="stop after N pages (0: no limit)")
+    parser.add_argument("--chromium", metavar="PATH", default=defaults.ARCHIVER_CHROMIUM,
+                        help="Chromium executable (default: $ARCHIVER_CHROMIUM or /usr/bin/chromium)")
 
 
 SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")

@@ -13,7 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from archiver.commands.crawl import print_summary
+from archiver.commands.crawl import add_output_arguments, print_summary
 from archiver.history.lookup import NoVersions, article_history
 from archiver.report import read_report
 from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
@@ -100,8 +100,5 @@ def _print_history_commands(second: list[CrawlTarget], root: Path) -> None:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("demo", help="serve the sample outlets, crawl them, let them edit articles, "
                                                 "crawl again")
-    parser.add_argument("--out", type=Path, default=Path("warcs"), help="output root (default: warcs)")
-    parser.add_argument("--render", choices=("auto", "always", "never"), default="auto")
-    parser.add_argument("--max-pages", type=int, default=0)
-    parser.add_argument("--chromium", metavar="PATH")
+    add_output_arguments(parser)
     parser.set_defaults(func=run)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archiver import __version__
+from archiver import settings as defaults
 from archiver.recording.dedup import DigestIndex, StoredPayload
 from archiver.recording.exchange import Exchange
 from archiver.recording.records import (
@@ -114,9 +115,9 @@ class WarcWriter:
         *,
         prefix: str,
         warcinfo: dict[str, str],
-        rollover_size: int = 1_000_000_000,
-        digest: str = "sha1",
-        gzip_level: int = 6,
+        rollover_size: int = defaults.ARCHIVER_WARC_ROLLOVER_SIZE,
+        digest: str = defaults.ARCHIVER_WARC_DIGEST,
+        gzip_level: int = defaults.ARCHIVER_WARC_GZIP_LEVEL,
         dedup: DigestIndex | None = None,
         dedup_min_size: int = 1,
     ) -> None:

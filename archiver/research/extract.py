@@ -28,7 +28,8 @@ from archiver.extraction import extract_article
 from archiver.filenames import screenshot_filename
 from archiver.items import Article
 from archiver.outlets import OutletProfile, load_profiles
-from archiver.research.records import Archive, RecordInfo, body_encoding, read_record
+from archiver.research.archive import Archive
+from archiver.research.records import RecordInfo, body_encoding, read_record
 
 ARTICLE_PREFIX, SCREENSHOT_PREFIX = "urn:article:", "urn:fullPage:"
 

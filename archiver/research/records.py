@@ -4,7 +4,8 @@ Every researcher tool goes through here: ``warc_files`` turns the paths a user
 gives (WARC files, crawl folders, output roots, WACZ packages) into WARC
 sources, ``iter_records`` lists their records without holding payloads, and
 ``read_record`` fetches one record's payload again by offset (each record is
-its own gzip member, so that is a seek, not a scan).
+its own gzip member, so that is a seek, not a scan). ``archiver.research.archive``
+puts them together, with revisits resolved.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -160,47 +161,3 @@ def decode_body(info: RecordInfo, body: bytes) -> bytes:
 def body_encoding(info: RecordInfo) -> str | None:
     """The charset the HTTP Content-Type declares, as the crawl read it."""
     return http_content_type_encoding(info.http_header("Content-Type") or "")
-
-
-@dataclass
-class Archive:
-    """The records of a set of WARCs, indexed by record id, with revisits resolved to their payload.
-
-    ``records`` are those of the given paths; ``by_id`` also covers the earlier
-    WARCs their revisits point into (found by ``referenced_warcs``).
-    """
-
-    records: list[RecordInfo]
-    referenced: list[RecordInfo] = field(default_factory=list)
-    by_id: dict[str, RecordInfo] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.by_id = {r.record_id: r for r in [*self.referenced, *self.records]}
-
-    @classmethod
-    def load(cls, paths: Iterable[Path | WarcSource], *, follow_revisits: bool = True) -> "Archive":
-        sources = [p for p in paths if isinstance(p, WarcSource)]
-        sources += warc_files([p for p in paths if not isinstance(p, WarcSource)])
-        extra: list[WarcSource] = []
-        if follow_revisits:
-            from archiver.research.revisits import referenced_warcs
-            extra = referenced_warcs(sources)
-        return cls(list(iter_records(sources)), list(iter_records(extra)))
-
-    def payload_record(self, info: RecordInfo) -> RecordInfo:
-        """The record holding *info*'s payload: itself, or the original a revisit refers to."""
-        if info.type != "revisit":
-            return info
-        target = info.header("WARC-Refers-To")
-        original = self.by_id.get(target or "")
-        if original is None:
-            raise LookupError(
-                f"revisit of {info.uri} refers to {target} ({info.header('WARC-Refers-To-Target-URI')} at "
-                f"{info.header('WARC-Refers-To-Date')}), which is not in the given WARCs; add the earlier "
-                "crawl folder that holds it")
-        return original
-
-    def body(self, info: RecordInfo) -> bytes:
-        """The decoded HTTP body of a response or revisit (headers of *info*, payload of the original)."""
-        original = self.payload_record(info)
-        return decode_body(original, read_record(original))

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import html
 import os
-import socket
 import subprocess
 import tempfile
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archiver.localserver import free_port, wait_for_port
 from archiver.research.index import drop_not_modified, write_index
 from archiver.research.pages import collect_pages
 from archiver.research.proxy import FilteringProxy
@@ -133,12 +131,6 @@ def _page_list(sources) -> str:
             f"<h1>Archived pages</h1><ul>\n{chr(10).join(rows)}\n</ul>\n")
 
 
-def _free_port(host: str) -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
 def start_replay(paths: list[Path], port: int = 0, *, host: str = "127.0.0.1", directory: Path | None = None,
                  framed: bool = True, timeout: float = 60) -> ReplayServer:
     """Build the collection (in a temp dir unless *directory*) and start ``wayback`` on it."""
@@ -151,7 +143,7 @@ def start_replay(paths: list[Path], port: int = 0, *, host: str = "127.0.0.1", d
         if tmp:
             tmp.cleanup()
         raise
-    internal = _free_port("127.0.0.1")
+    internal = free_port()
     log = open(root / "wayback.log", "wb")
     process = subprocess.Popen([str(wayback), "-p", str(internal), "-b", "127.0.0.1", "-d", str(root)],
                                cwd=root, stdout=log, stderr=subprocess.STDOUT,
@@ -164,19 +156,10 @@ def start_replay(paths: list[Path], port: int = 0, *, host: str = "127.0.0.1", d
         process.wait()
         raise RuntimeError(f"cannot listen on {host}:{port} ({exc}); pick another --port") from None
     server = ReplayServer(host, proxy.port, root, process, proxy, tmp)
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            output = (root / "wayback.log").read_text(errors="replace")[-3000:]
-            server.stop()
-            raise RuntimeError(f"wayback exited with {process.returncode} (see wayback.log in {root}):\n{output}")
-        try:
-            with urllib.request.urlopen(server.index_url, timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"wayback did not answer on {server.url} within {timeout:.0f}s")
-        time.sleep(0.2)
+    try:
+        wait_for_port(internal, timeout=timeout, process=process, name="wayback")
+    except (RuntimeError, TimeoutError) as exc:
+        server.stop()
+        output = (root / "wayback.log").read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{exc} (see wayback.log in {root}):\n{output}") from None
+    return server
