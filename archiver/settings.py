@@ -100,7 +100,7 @@ TELNETCONSOLE_ENABLED = False
 # its token (--set REMOTE_CONTROL_ENABLED=true turns it back on). Chromium talks over a pipe.
 REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = "INFO"                     # --log-level
+LOG_LEVEL = "INFO"                     # crawl.log and Scrapy's log counts; --log-level sets the terminal's
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {

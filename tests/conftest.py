@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.browser import chromium_path
+from archiver.chromium import chromium_path
 from archiver.research.tools import tool
 from archiver.sample.server import copy_sample_data, serve_sample
 

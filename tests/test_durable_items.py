@@ -23,7 +23,7 @@ import pytest
 from archiver.itemfiles import archived_items, rebuild_item_files
 from archiver.items import Article
 from archiver.sample.server import copy_sample_data, serve_sample
-from archiver.textexport import export_filename
+from archiver.filenames import article_filename
 from tests.conftest import ARCHIVER, ROOT
 from tests.warc_helpers import read_records
 
@@ -114,5 +114,5 @@ def test_rebuilt_item_files_hold_exactly_the_given_items(tmp_path):
     with open(folder / "items.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [row["url"] for row in rows] == [item.url for item in items] and rows[0]["authors"] == "A. Writer"
-    assert sorted(p.name for p in (folder / "articles").iterdir()) == sorted(export_filename(i) for i in items)
+    assert sorted(p.name for p in (folder / "articles").iterdir()) == sorted(article_filename(i) for i in items)
     assert list(archived_items(folder)) == []          # no WARC files: no items

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from archiver import settings as defaults
+from archiver.capture.handler import browser_context_options
 from archiver.commands.crawl import options_from_args, register
 from archiver.runner import CrawlOptions, crawl_settings, resolve_targets
 
@@ -22,7 +23,7 @@ MIRRORED = {
     "out": "ARCHIVER_OUTPUT_ROOT", "render": "ARCHIVER_RENDER", "max_pages": "ARCHIVER_MAX_PAGES",
     "depth": "ARCHIVER_DEPTH", "since": "ARCHIVER_SINCE", "screenshots": "ARCHIVER_SCREENSHOTS_ENABLED",
     "progress": "ARCHIVER_PROGRESS", "proxy": "ARCHIVER_PROXY", "chromium": "ARCHIVER_CHROMIUM",
-    "operator": "ARCHIVER_OPERATOR", "log_level": "LOG_LEVEL",
+    "operator": "ARCHIVER_OPERATOR",
 }
 
 
@@ -50,14 +51,14 @@ def test_options_and_cli_defaults_are_the_settings() -> None:
 
 def test_viewport_set_on_the_command_line_reaches_the_browser_context(tmp_path) -> None:
     default = _settings(tmp_path, "https://news.example/")
-    assert default.getdict("PLAYWRIGHT_CONTEXTS")["default"]["viewport"] == defaults.ARCHIVER_VIEWPORT
+    assert browser_context_options(default)["viewport"] == defaults.ARCHIVER_VIEWPORT
     narrow = _settings(tmp_path, "https://news.example/", "--set", 'ARCHIVER_VIEWPORT={"width": 390, "height": 844}')
-    assert narrow.getdict("PLAYWRIGHT_CONTEXTS")["default"]["viewport"] == {"width": 390, "height": 844}
+    assert browser_context_options(narrow)["viewport"] == {"width": 390, "height": 844}
 
 
 def test_settings_module_derives_nothing_at_import() -> None:
     """A value copied from another setting when the module loads would ignore --set of that setting."""
-    assert "viewport" not in defaults.PLAYWRIGHT_CONTEXTS["default"]
+    assert "viewport" not in defaults.ARCHIVER_BROWSER_CONTEXT
 
 
 @pytest.mark.parametrize(("argv", "config", "expected"), [
