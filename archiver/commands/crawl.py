@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
+from archiver.distributed.connection import RedisUnavailable
 from archiver.lock import LockHeld
 from archiver.report import ExitCode, read_report
 
@@ -43,6 +44,11 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
                         help="override a setting, e.g. ARCHIVER_BROWSER_RECYCLE_PAGES=200 (see the README's "
                              "Limits); repeatable")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="N worker processes share one frontier in Redis (a private redis-server "
+                             "unless --redis is given)")
+    parser.add_argument("--redis", metavar="URL",
+                        help="redis://HOST:PORT/DB shared with workers on other machines (`archiver worker`)")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help="hard cap on one page: navigation, behaviours and screenshot (default 90); "
                              "plain fetches get min(DOWNLOAD_TIMEOUT, this)")
@@ -84,13 +90,20 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
 def run(args: argparse.Namespace) -> int:
     try:
         options = options_from_args(args)
-        targets = run_crawl(options)
+        if getattr(args, "workers", None) or getattr(args, "redis", None):
+            from archiver.distributed.coordinator import DistributedRun
+            targets = DistributedRun(options, args.workers or 1, args.redis).run()
+        else:
+            targets = run_crawl(options)
     except LockHeld as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.LOCKED)
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
+    except RedisUnavailable as exc:
+        print(f"error: {exc}; nothing was crawled into a new folder", file=sys.stderr)
+        return int(ExitCode.REDIS_LOST)
     if not args.quiet:
         print_summary(targets)
     return exit_code(targets)
