@@ -28,6 +28,7 @@ chromium:
 
 test-tools:                     # the live-progress test runs the CLI in a real terminal
 	$(call need,tmux,tmux)
+	$(call need,redis-server,redis-server)   # the distributed-crawl tests start their own
 
 bench-tools:                    # the benchmark's web server and its wget baseline
 	$(call need,nginx,nginx-light)

@@ -53,7 +53,6 @@ ARCHIVER_REDIS_LEASE_TTL = 30           # s; a worker's lease on a request lapse
 ARCHIVER_REDIS_MAX_RETAKES = 3          # a request whose workers keep dying is given up after this many retakes
 ARCHIVER_REDIS_POLL = 0.1               # s; how often a worker with nothing to do asks Redis for work
 ARCHIVER_REDIS_PROGRESS_INTERVAL = 1.0  # s; how often a worker publishes its figures (live display, crawl.json)
-ARCHIVER_WORKERS_LOCAL = 2              # default of `crawl --workers` when given without a number
 
 # --- Scrapy -----------------------------------------------------------------
 USER_AGENT = (

@@ -50,6 +50,7 @@ class LeaseBook:
                                       max_retakes=settings.getint("ARCHIVER_REDIS_MAX_RETAKES"))
         self.held: set[str] = set()
         self.lost_redis: Exception | None = None
+        self.server_run = self.call(self._server_run)   # a restarted Redis has a new run_id
         self._loop = task.LoopingCall(self.tick)
 
     @classmethod
@@ -72,8 +73,16 @@ class LeaseBook:
         if self.lost_redis is None:
             self.call(self.frontier.release, sorted(self.held))
 
+    def _server_run(self) -> str:
+        return self.frontier.client.info("server")["run_id"]
+
     def tick(self) -> None:
-        """Renew own leases, put lapsed ones of others back in the queue."""
+        """Renew own leases, put lapsed ones of others back in the queue; notice a restarted Redis."""
+        run = self.call(self._server_run)
+        if run is not None and run != self.server_run:
+            self.redis_lost(RuntimeError("Redis was restarted during the crawl; what it held may be older "
+                                         "than what the workers archived"))
+            return
         lost = self.call(self.frontier.renew, sorted(self.held)) or 0
         if lost:
             self.crawler.stats.inc_value("archiver/redis/leases_lost", lost)

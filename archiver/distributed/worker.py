@@ -85,9 +85,13 @@ def run_worker(redis_url: str, crawl_ids: list[str], worker_id: str, out, prefix
     codes = []
     for target in targets:
         try:
-            codes.append(read_report(worker_folder(target.crawl_dir, worker_id))["exit_status"])
+            report = read_report(worker_folder(target.crawl_dir, worker_id))
         except (OSError, ValueError, KeyError):
             codes.append(int(ExitCode.FAILED))
+            continue
+        # a worker that found nothing left to take did not fail: the others crawled it
+        idle = report["finish_reason"] == "finished" and report["exit_status"] == ExitCode.FAILED
+        codes.append(int(ExitCode.OK) if idle else report["exit_status"])
     return max(codes, default=int(ExitCode.FAILED))
 
 
