@@ -51,6 +51,7 @@ ARCHIVER_REDIS_PREFIX = "archiver"      # namespace of the crawl keys (the diges
 ARCHIVER_WORKER_ID = None               # this worker's name (in its WARC file names); set by the CLI
 ARCHIVER_REDIS_LEASE_TTL = 30           # s; a worker's lease on a request lapses this long after it stops renewing
 ARCHIVER_REDIS_MAX_RETAKES = 3          # a request whose workers keep dying is given up after this many retakes
+ARCHIVER_REDIS_MAX_HELD = 0             # leases one worker holds at once (0: CONCURRENT_REQUESTS_PER_DOMAIN)
 ARCHIVER_REDIS_POLL = 0.1               # s; how often a worker with nothing to do asks Redis for work
 ARCHIVER_REDIS_PROGRESS_INTERVAL = 1.0  # s; how often a worker publishes its figures (live display, crawl.json)
 

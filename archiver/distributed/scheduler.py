@@ -8,6 +8,10 @@ Scrapy's engine asks a scheduler that had nothing for more only every 5
 seconds; a worker whose queue ran dry therefore polls Redis every
 ``ARCHIVER_REDIS_POLL`` seconds and hands a request it finds to the engine
 with ``engine.crawl()``, which wakes it at once.
+
+A worker holds at most ``ARCHIVER_REDIS_MAX_HELD`` leases (default: the
+per-host concurrency), so it never hoards requests that wait in its own
+downloader while other workers have nothing to do.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class RedisScheduler(BaseScheduler):
         self.frontier = self.book.frontier
         self.fingerprinter = crawler.request_fingerprinter
         self.poll_interval = crawler.settings.getfloat("ARCHIVER_REDIS_POLL")
+        self.max_held = (crawler.settings.getint("ARCHIVER_REDIS_MAX_HELD")
+                         or crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.spider: Spider | None = None
         self._ready: deque[Request] = deque()   # leased by the poller, for the engine
         self._waking: Request | None = None
@@ -103,6 +109,8 @@ class RedisScheduler(BaseScheduler):
     def next_request(self) -> Request | None:
         if self._ready:
             return self._ready.popleft()
+        if len(self.book.held) >= self.max_held:
+            return None                           # the engine asks again when one is done
         request = self._lease()
         self._dry = request is None
         return request
@@ -121,7 +129,8 @@ class RedisScheduler(BaseScheduler):
 
     def _poll(self) -> None:
         engine = self.crawler.engine
-        if not self._dry or engine is None or engine.spider is None or engine.needs_backout():
+        if not self._dry or engine is None or engine.spider is None or engine.needs_backout() \
+                or len(self.book.held) >= self.max_held:
             return
         request = self._lease()
         if request is not None:
