@@ -24,6 +24,7 @@ import redis
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from archiver.distributed.connection import safe_url, shared_client
@@ -134,8 +135,7 @@ class LeaseBook:
         self.crawler.stats.set_value("archiver/finish_reason", "redis_lost")
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
-            from twisted.internet import reactor
-            reactor.callLater(0, lambda: engine.close_spider_async(reason="redis_lost"))
+            deferred_from_coro(engine.close_spider_async(reason="redis_lost"))
 
 
 class LeaseSpiderMiddleware:
