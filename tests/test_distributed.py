@@ -277,12 +277,13 @@ delay = 0.4
     overlaps = [(a, b) for a, b in zip(log, log[1:]) if b[0] < a[1] - 0.01]
     assert not overlaps
     # The budget is taken when a worker sends; on a loaded machine a request can reach the
-    # server up to ~0.2 s later, so the rate is checked over windows, not gap by gap.
+    # server a few tenths of a second later, so the rate is checked over windows of seconds
+    # (one request of slack): two workers each keeping 0.4 s on their own make twice as many.
     starts = [start for start, _, _ in log]
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert sum(gaps) / len(gaps) >= 0.4, gaps
-    for window in (1.0, 2.0):
+    for window in (2.0, 4.0):
         busiest = max(sum(1 for s in starts if t <= s < t + window) for t in starts)
-        assert busiest <= window / 0.4 + 1, (window, busiest, gaps)
+        assert busiest <= window / 0.4 + 2, (window, busiest, gaps)
     report = json.loads(next((tmp_path / "archive").glob("polite-*/crawl.json")).read_text())
     assert {w: v["counts"]["responses"] > 0 for w, v in report["workers"].items()} == dict.fromkeys(report["workers"], True)

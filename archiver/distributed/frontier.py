@@ -151,7 +151,8 @@ class RedisFrontier:
                                k.worker(self.worker_id)], args=[request_id, self.worker_id]) != 0
 
     def renew(self, request_ids: list[str]) -> int:
-        """Extend this worker's leases; returns how many it no longer holds."""
+        """Extend this worker's leases (and its sign of life); returns how many it no longer holds."""
+        self.client.set(self.keys.alive(self.worker_id), 1, ex=self.lease_ttl)
         if not request_ids:
             return 0
         return self._renew(keys=[self.keys.pending],

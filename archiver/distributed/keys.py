@@ -12,6 +12,7 @@ Per crawl, under ``<prefix>:<crawl id>``:
 ``:f``  list, request ids given up after ``ARCHIVER_REDIS_MAX_RETAKES`` retakes
 ``:stats``  hash, crawl-wide counters (leased, acked, retaken, handed_over)
 ``:w:<worker>``  hash, a worker's live figures; ``:workers`` the set of worker ids
+``:alive:<worker>``  set, with the lease expiry, while the worker lives
 ``:config``  the crawl's options, JSON, for workers that join
 ``:frontier``  hash, url -> page entry (the ``--resume`` frontier)
 ``:host:<host>:*``  politeness budgets
@@ -57,6 +58,12 @@ class CrawlKeys:
 
     def worker(self, worker_id: str) -> str:
         return self._k(f"w:{worker_id}")
+
+    alive_prefix = property(lambda self: self._k("alive:"))
+
+    def alive(self, worker_id: str) -> str:
+        """Set while the worker renews its leases: what it holds elsewhere (host slots) dies with it."""
+        return self._k(f"alive:{worker_id}")
 
     def host(self, host: str, what: str) -> str:
         return self._k(f"host:{host}:{what}")

@@ -65,6 +65,7 @@ class LeaseBook:
 
     # --- lifecycle -------------------------------------------------------------
     def start(self) -> None:
+        self.call(self.frontier.renew, [])            # alive from the start
         if not self._loop.running:
             self._loop.start(max(1.0, self.frontier.lease_ttl / 3), now=False)
 

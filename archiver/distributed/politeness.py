@@ -4,8 +4,9 @@ Before a request goes out, its worker takes a slot for the host in Redis: at
 most the outlet's ``concurrency`` requests to one host at once across all
 workers, at least its ``delay`` between two starts, and none before a
 Retry-After (429/503) that any worker was told has passed. Time is Redis's
-own clock, so workers on machines with skewed clocks agree. A slot held by a
-worker that died lapses after the longest a request may take.
+own clock, so workers on machines with skewed clocks agree. A slot is freed
+when its worker's sign of life (renewed with its leases) lapses, and in any
+case after the longest a request may take.
 
 Each worker's Scrapy still applies its own per-domain limits and AutoThrottle
 on top; robots.txt is fetched and obeyed by each worker.
@@ -27,11 +28,16 @@ from archiver.distributed.connection import shared_client
 from archiver.distributed.keys import CrawlKeys
 from archiver.distributed.leases import LeaseBook
 
-# KEYS: active slots (zset token -> expiry ms), not-before (ms); ARGV: token, limit, delay ms, hold ms
+# KEYS: active slots (zset "worker|token" -> expiry ms), not-before (ms)
+# ARGV: worker|token, limit, delay ms, hold ms, alive-key prefix
 _ACQUIRE = """
 local t = redis.call('time')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('zremrangebyscore', KEYS[1], '-inf', now)
+for _, slot in ipairs(redis.call('zrange', KEYS[1], 0, -1)) do
+  local worker = string.match(slot, '^(.*)|')
+  if worker and redis.call('exists', ARGV[5] .. worker) == 0 then redis.call('zrem', KEYS[1], slot) end
+end
 local not_before = tonumber(redis.call('get', KEYS[2]) or '0')
 if not_before > now then return not_before - now end
 if redis.call('zcard', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
@@ -83,11 +89,12 @@ class HostBudgetMiddleware:
 
     async def process_request(self, request: Request, spider=None):
         active, not_before = self._host_keys(request)
-        token = uuid.uuid4().hex
+        token = f"{self.book.worker_id}|{uuid.uuid4().hex}"
         waited = 0.0
         while True:
             wait_ms = self.book.call(self._acquire, keys=[active, not_before],
-                                     args=[token, self.limit, self.delay_ms, self.hold_ms])
+                                     args=[token, self.limit, self.delay_ms, self.hold_ms,
+                                           self.keys.alive_prefix])
             if wait_ms is None or wait_ms == 0:       # None: Redis is gone, the crawl is stopping
                 break
             pause = _BUSY_WAIT if wait_ms < 0 else wait_ms / 1000
