@@ -9,6 +9,10 @@ seconds; a worker whose queue ran dry therefore polls Redis every
 ``ARCHIVER_REDIS_POLL`` seconds and hands a request it finds to the engine
 with ``engine.crawl()``, which wakes it at once.
 
+The same poll closes the spider as soon as the whole crawl is done (nothing
+queued or leased anywhere, nothing running here), where the engine would
+only notice at its next 5-second heartbeat.
+
 A worker holds at most ``ARCHIVER_REDIS_MAX_HELD`` leases (default: the
 per-host concurrency), so it never hoards requests that wait in its own
 downloader while other workers have nothing to do.
@@ -24,6 +28,7 @@ import redis
 from scrapy import Request, Spider
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
@@ -57,6 +62,7 @@ class RedisScheduler(BaseScheduler):
         self._ready: deque[Request] = deque()   # leased by the poller, for the engine
         self._waking: Request | None = None
         self._dry = False
+        self._closing = False
         self._poller = task.LoopingCall(self._poll)
 
     @classmethod
@@ -137,3 +143,6 @@ class RedisScheduler(BaseScheduler):
             self._dry = False
             self._waking = request
             engine.crawl(request)
+        elif not self._closing and engine.spider_is_idle():      # asks has_pending_requests() too
+            self._closing = True
+            deferred_from_coro(engine.close_spider_async(reason="finished"))

@@ -58,6 +58,9 @@ def worker_settings(redis_url: str, worker_id: str):
                 str(own / "items.csv"): {"format": "csv", "encoding": "utf8"},
             },
         }, priority="cmdline")
+        if "ARCHIVER_EXTRACTION_WORKERS" not in options.extra_settings:
+            # the workers are the parallelism: extraction processes of their own would only compete
+            settings.set("ARCHIVER_EXTRACTION_WORKERS", 0, priority="cmdline")
         for name, extra in (("DOWNLOADER_MIDDLEWARES", DISTRIBUTED_DOWNLOADER_MIDDLEWARES),
                             ("SPIDER_MIDDLEWARES", DISTRIBUTED_SPIDER_MIDDLEWARES),
                             ("EXTENSIONS", DISTRIBUTED_EXTENSIONS)):
