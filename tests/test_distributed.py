@@ -287,3 +287,57 @@ delay = 0.4
         assert busiest <= window / 0.4 + 2, (window, busiest, gaps)
     report = json.loads(next((tmp_path / "archive").glob("polite-*/crawl.json")).read_text())
     assert {w: v["counts"]["responses"] > 0 for w, v in report["workers"].items()} == dict.fromkeys(report["workers"], True)
+
+
+def test_live_table_shows_each_worker_and_the_total(sample, tmp_path):
+    import shlex
+    import shutil
+    assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
+    session = f"archiver-workers-{tmp_path.name}"
+    command = " ".join(shlex.quote(part) for part in [
+        *ARCHIVER, "crawl", OUTLETS[0], "--out", str(tmp_path / "out"),
+        f"--base-url={OUTLETS[0]}={sample.urls[OUTLETS[0]]}", "--render", "never", "--workers", "2"])
+    done = tmp_path / "done"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "40",
+                    f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {command}; "
+                    f"echo exit=$? > {shlex.quote(str(done))}; sleep 60"], check=True)
+    try:
+        screens = []
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and not done.exists():
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                                    text=True).stdout
+            if "total" in screen and "leased" in screen:
+                screens.append(screen)
+            time.sleep(0.3)
+        assert done.exists() and done.read_text().strip() == "exit=0"
+        assert screens, "the workers' live table never appeared"
+        assert any("-w1 " in s and "-w2 " in s and "total" in s for s in screens), screens[-1]
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+@pytest.mark.slow
+def test_a_worker_on_another_machine_joins_and_merge_makes_one_crawl(sample, redis_url, tmp_path):
+    """`archiver worker` with its own output root, then `archiver merge`: one crawl folder with everything."""
+    main_root, other_root = tmp_path / "main", tmp_path / "other"
+    proc = _start_crawl(sample, main_root, "--workers", "1", "--redis", redis_url, "--render", "never",
+                        "--set", "DOWNLOAD_DELAY=0.3")
+    client = redis.Redis.from_url(redis_url)
+    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 60, "the crawl")[0]
+    other = subprocess.run([*ARCHIVER, "worker", "--redis", redis_url, "--out", str(other_root),
+                            "--worker-id", "elsewhere"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    stdout, stderr = proc.communicate(timeout=600)
+    assert proc.returncode == 0 and other.returncode == 0, stderr[-2000:] + other.stderr[-2000:]
+    main_dir, other_dir = main_root / crawl_id, other_root / crawl_id
+    remote_items = [json.loads(line) for line in (other_dir / "workers" / "elsewhere" / "items.jsonl").read_text().splitlines()]
+    assert remote_items, "the joining worker archived nothing"
+    merged = run_archiver("merge", main_dir, other_dir)
+    assert merged.returncode == 0, merged.stderr
+    report = json.loads((main_dir / "crawl.json").read_text())
+    assert "elsewhere" in report["workers"] and len(report["workers"]) == 2
+    items = [json.loads(line) for line in (main_dir / "items.jsonl").read_text().splitlines()]
+    assert len(items) == len({i["url"] for i in items}) == 31
+    assert any(p.name.startswith(f"archiver-{OUTLETS[0]}-elsewhere-") for p in (main_dir / "warc").glob("*.warc.gz"))
+    _verify_all(main_dir)
+    _items_point_at_records(main_dir, items)

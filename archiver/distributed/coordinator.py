@@ -12,7 +12,9 @@ digests and archived articles to the output root's SQLite files.
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 import subprocess
 import sys
 import time
@@ -33,11 +35,19 @@ from archiver.distributed.server import PrivateRedis
 from archiver.distributed.state import RedisCrawlState
 from archiver.distributed.worker import default_worker_id
 from archiver.lock import OutletLock
+from archiver.logs import install_json_logging
 from archiver.recording import DigestIndex
 from archiver.runner import CrawlOptions, CrawlTarget, resolve_targets
 from archiver.state import CrawlState
 
 logger = logging.getLogger(__name__)
+
+
+def _finished(crawl_dir: Path) -> bool:
+    try:
+        return json.loads((crawl_dir / "crawl.json").read_text())["finish_reason"] == "finished"
+    except (OSError, ValueError, KeyError):
+        return False
 _FIGURES = ("responses", "pages", "articles", "rendered", "errors", "warc_bytes", "leased", "acked")
 
 
@@ -58,6 +68,7 @@ class DistributedRun:
     targets: list[CrawlTarget] = field(default_factory=list)
 
     def run(self) -> list[CrawlTarget]:
+        self._configure_logging()
         self.targets = resolve_targets(self.options)
         locks = [OutletLock(self.options.out, target.name).acquire() for target in self.targets]
         server = None
@@ -70,9 +81,19 @@ class DistributedRun:
         finally:
             if server is not None:
                 server.stop()
+                if all(_finished(t.crawl_dir) for t in self.targets):
+                    shutil.rmtree(server.directory, ignore_errors=True)   # kept only for --resume
             for lock in locks:
                 lock.release()
         return self.targets
+
+    def _configure_logging(self) -> None:
+        """The coordinator's own lines (progress off a terminal, dead workers), like a crawl's."""
+        level = "WARNING" if self.options.progress == "quiet" else self.options.log_level
+        if self.options.json_log:
+            install_json_logging(level)
+        else:
+            logging.basicConfig(level=level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
 
     def _crawl(self, url: str, private: bool) -> None:
         client = connect(url)
@@ -138,6 +159,16 @@ class DistributedRun:
         return [str(values["responses"]), str(values["pages"]), str(values["articles"]), str(values["rendered"]),
                 str(values["errors"]), f"{values['warc_bytes'] / 1e6:.1f}", str(values["leased"]), f"{rate:.1f}"]
 
+    @staticmethod
+    def _line(name: str, rows: dict[str, dict], elapsed: float) -> str:
+        values = {w: {f: int(float(row.get(f, 0))) for f in _FIGURES} for w, row in rows.items()}
+        total = {f: sum(v[f] for v in values.values()) for f in _FIGURES}
+        per_worker = ", ".join(f"{w} {v['pages'] + v['articles']}" for w, v in values.items())
+        rate = (total["pages"] + total["articles"]) / max(elapsed, 1e-6)
+        return (f"{name}: {total['responses']} responses, {total['rendered']} rendered, {total['articles']} articles, "
+                f"{total['warc_bytes'] / 1e6:.1f} MB WARC, {total['errors']} errors, {rate:.1f} pages/s "
+                f"(pages by worker: {per_worker or 'none yet'})")
+
     def _watch(self, client, workers: list[LocalWorker], redis_locks: list[RedisOutletLock]) -> dict[str, dict]:
         """Wait for the workers; returns the last figures of workers that died before reporting."""
         started = time.monotonic()
@@ -169,17 +200,11 @@ class DistributedRun:
                 elif mode != "quiet" and time.monotonic() - last_line >= 10:
                     last_line = time.monotonic()
                     for name, rows in figures.items():
-                        total = sum(int(float(r.get("pages", 0))) + int(float(r.get("articles", 0)))
-                                    for r in rows.values())
-                        logger.info("progress %s: %d workers, %d pages", name, len(rows), total)
+                        logger.info("progress %s", self._line(name, rows, elapsed))
         finally:
             if live is not None:
                 live.stop()
-        lost: dict[str, dict] = {}
-        for name, rows in figures.items():
-            for worker_id, row in rows.items():
-                lost[worker_id] = row
-        return lost
+        return {worker_id: row for rows in figures.values() for worker_id, row in rows.items()}
 
     # --- at the end -----------------------------------------------------------
     def _finish(self, client, url: str, target: CrawlTarget, workers: list[LocalWorker],
