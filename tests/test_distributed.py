@@ -246,9 +246,25 @@ class _CountingSite(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.slow
-def test_two_workers_keep_to_one_host_s_politeness(redis_url, tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CountingSite)
+class _BusySite(_CountingSite):
+    """The same site; the fourth story answers 429 with Retry-After: 2 the first time."""
+
+    log: list[tuple[float, float, str]] = []
+    refused: list[float] = []
+
+    def do_GET(self) -> None:
+        if self.path.endswith("story-number-3") and not self.refused:
+            self.refused.append(time.monotonic())
+            self.send_response(429)
+            self.send_header("Retry-After", "2")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+def _crawl_counting_site(handler, redis_url: str, tmp_path: Path, concurrency: int, delay: float):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     config = tmp_path / "outlets.toml"
@@ -261,15 +277,32 @@ article_pattern = '^/\\d{{4}}/\\d{{2}}/\\d{{2}}/[a-z0-9-]+$'
 render_pattern = '^$'
 
 [polite.politeness]
-concurrency = 1
-delay = 0.4
+concurrency = {concurrency}
+delay = {delay}
 """)
     try:
-        result = run_archiver("crawl", "polite", "--config", config, "--out", tmp_path / "archive",
-                              "--no-block-private-addresses", "--render", "never", "--workers", "2",
-                              "--redis", redis_url, "--quiet", "--set", "AUTOTHROTTLE_ENABLED=false")
+        return run_archiver("crawl", "polite", "--config", config, "--out", tmp_path / "archive",
+                            "--no-block-private-addresses", "--render", "never", "--workers", "2",
+                            "--redis", redis_url, "--quiet", "--set", "AUTOTHROTTLE_ENABLED=false")
     finally:
         server.shutdown()
+
+
+@pytest.mark.slow
+def test_a_retry_after_told_to_one_worker_holds_for_both(redis_url, tmp_path):
+    result = _crawl_counting_site(_BusySite, redis_url, tmp_path, concurrency=2, delay=0)
+    assert result.returncode == 0, result.stderr[-3000:]
+    refused = _BusySite.refused[0]
+    starts = sorted(start for start, _, _ in _BusySite.log)
+    # requests sent before the 429 arrived may land just after it; none starts later within 2 s
+    assert not [s - refused for s in starts if refused + 0.5 < s < refused + 1.8]
+    assert any(s >= refused + 1.8 for s in starts)
+    assert sum(1 for _, _, path in _BusySite.log if path.endswith("story-number-3")) == 1   # retried once
+
+
+@pytest.mark.slow
+def test_two_workers_keep_to_one_host_s_politeness(redis_url, tmp_path):
+    result = _crawl_counting_site(_CountingSite, redis_url, tmp_path, concurrency=1, delay=0.4)
     assert result.returncode == 0, result.stderr[-3000:]
     log = sorted(_CountingSite.log)
     assert len([p for _, _, p in log if p.startswith("/2025/")]) == 16
