@@ -24,7 +24,6 @@ import logging
 import pickle
 from collections import deque
 
-import redis
 from scrapy import Request, Spider
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.crawler import Crawler
