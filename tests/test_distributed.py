@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -114,10 +115,11 @@ def _wait_for(condition, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _start_crawl(sample, root: Path, *extra: str) -> subprocess.Popen:
+def _start_crawl(sample, root: Path, *extra: str, own_group: bool = False) -> subprocess.Popen:
     base_urls = [f"--base-url={name}={sample.urls[name]}" for name in OUTLETS[:1]]
     return subprocess.Popen([*ARCHIVER, "crawl", OUTLETS[0], "--out", str(root), *base_urls, "--quiet", *extra],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=own_group)
 
 
 def _verify_all(crawl_dir: Path) -> None:
@@ -324,7 +326,6 @@ def test_two_workers_keep_to_one_host_s_politeness(redis_url, tmp_path):
 
 def test_live_table_shows_each_worker_and_the_total(sample, tmp_path):
     import shlex
-    import shutil
     assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
     session = f"archiver-workers-{tmp_path.name}"
     command = " ".join(shlex.quote(part) for part in [
@@ -374,3 +375,34 @@ def test_a_worker_on_another_machine_joins_and_merge_makes_one_crawl(sample, red
     assert any(p.name.startswith(f"archiver-{OUTLETS[0]}-elsewhere-") for p in (main_dir / "warc").glob("*.warc.gz"))
     _verify_all(main_dir)
     _items_point_at_records(main_dir, items)
+
+
+@pytest.mark.slow
+def test_resume_continues_a_killed_distributed_crawl_from_its_private_redis(sample, sample_crawl, tmp_path):
+    """kill -9 of the whole run (coordinator, workers, redis-server); --resume restarts Redis from its file."""
+    import tempfile
+    short = Path(tempfile.mkdtemp(prefix="resume-", dir="/tmp"))   # the Unix socket's path must be short
+    root = short / "archive"
+    slow = ("--render", "never", "--set", "DOWNLOAD_DELAY=0.2", "--set", "ARCHIVER_REDIS_LEASE_TTL=4")
+    proc = _start_crawl(sample, root, "--workers", "2", *slow, own_group=True)
+    socket_path = _wait_for(lambda: next(root.glob("*/redis/redis.sock"), None), 60, "the private Redis")
+    client = redis.Redis(unix_socket_path=str(socket_path))
+    crawl_id = socket_path.parent.parent.name
+    keys = CrawlKeys("archiver", crawl_id)
+    _wait_for(lambda: int(client.hget(keys.stats, "acked") or 0) >= 10, 240, "some pages done")
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    time.sleep(1)
+    resumed = run_archiver("crawl", OUTLETS[0], "--out", root, f"--base-url={OUTLETS[0]}={sample.urls[OUTLETS[0]]}",
+                           "--workers", "2", "--resume", "--quiet", *slow)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    crawl_dir = root / crawl_id
+    assert [p.name for p in root.glob(f"{OUTLETS[0]}-*")] == [crawl_id]         # the same folder, continued
+    report = json.loads((crawl_dir / "crawl.json").read_text())
+    assert report["finish_reason"] == "finished" and report["redis"]["acked"] >= 10
+    items = [json.loads(line) for line in (crawl_dir / "items.jsonl").read_text().splitlines()]
+    assert {i["url"] for i in items} == {i["url"] for i in sample_crawl.items(OUTLETS[0])}
+    _verify_all(crawl_dir)
+    _items_point_at_records(crawl_dir, items)
+    assert not (crawl_dir / "redis").exists()                                 # removed once finished
+    shutil.rmtree(short, ignore_errors=True)

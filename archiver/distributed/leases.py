@@ -140,21 +140,47 @@ class LeaseBook:
 
 
 class LeaseSpiderMiddleware:
-    """Acknowledges a request once its callback's (or errback's) output has been handed on."""
+    """Acknowledges a request once its callback's (or errback's) output has been handed on.
+
+    Requests it yields are queued in Redis as they pass; items are counted, and
+    the acknowledgement waits until each has left the item pipelines (scraped,
+    dropped or failed), so a worker killed while an item is being written
+    leaves the page to be crawled again.
+    """
 
     def __init__(self, crawler: Crawler):
         self.book = LeaseBook.of(crawler)
+        self._items: dict[int, int] = {}        # id(response) -> its items still in the pipelines
+        self._ended: dict[int, Request] = {}    # responses whose output has ended, by id
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self.item_left, signal=signal)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "LeaseSpiderMiddleware":
         return cls(crawler)
 
     async def process_spider_output(self, response, result, spider=None):
+        key = id(response)
+        self._items[key] = 0
         try:
             async for output in result:
+                if output is not None and not isinstance(output, Request):
+                    self._items[key] += 1
                 yield output
         finally:
-            self.book.ack(response.request)
+            self._ended[key] = response.request
+            self._settle(key)
+
+    def item_left(self, item=None, response=None, **kwargs) -> None:
+        key = id(response)
+        if key in self._items:
+            self._items[key] -= 1
+            self._settle(key)
+
+    def _settle(self, key: int) -> None:
+        if key in self._ended and self._items.get(key, 0) <= 0:
+            self._items.pop(key, None)
+            self.book.ack(self._ended.pop(key))
 
 
 class LeaseDownloaderMiddleware:

@@ -6,8 +6,10 @@ joins them: ``items.jsonl``/``items.csv`` (one item per article URL),
 ``index.cdxj`` and ``pages.jsonl`` over every WARC file, and ``crawl.json``
 with the totals and a ``workers`` section. A worker killed before it wrote its
 report is recovered from what it left: its WARC files are repaired (a
-partial last record cut off) and its items read back from the article
-``metadata`` records it wrote (its buffered items.jsonl may have lost a tail).
+partial last record cut off), and items come from the workers' items.jsonl
+files and, for any article missing there (a killed worker's buffered lines),
+from the article ``metadata`` records in the WARC files, which are written
+unbuffered before a request is acknowledged.
 ``copy_into`` brings a folder from another machine into the crawl folder first
 (``archiver merge``).
 """
@@ -44,16 +46,22 @@ def repair_unfinished(crawl_dir: Path) -> list[Path]:
     return repaired
 
 
-def _worker_items(crawl_dir: Path, worker_id: str, has_report: bool) -> list[dict]:
-    own = crawl_dir / "workers" / worker_id / "items.jsonl"
-    if has_report and own.exists():
-        return [json.loads(line) for line in own.read_text(encoding="utf-8").splitlines() if line.strip()]
-    files = [p for p in sorted((crawl_dir / "warc").glob("*.warc.gz")) if f"-{worker_id}-" in p.name]
+def _jsonl_items(path: Path) -> list[dict]:
+    """A worker's items.jsonl; a line cut off by a kill is skipped (its item is in the WARC)."""
     items = []
-    for record in iter_records(warc_files(files)) if files else ():
-        if record.type == "metadata" and record.uri.startswith(ARTICLE_PREFIX):
-            items.append(json.loads(read_record(record)))
+    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else ():
+        try:
+            items.append(json.loads(line))
+        except ValueError:
+            continue
     return items
+
+
+def _warc_items(crawl_dir: Path) -> list[dict]:
+    """Every article item written into the crawl's WARC files (``urn:article:`` metadata records)."""
+    files = sorted((crawl_dir / "warc").glob("*.warc.gz"))
+    return [json.loads(read_record(record)) for record in (iter_records(warc_files(files)) if files else ())
+            if record.type == "metadata" and record.uri.startswith(ARTICLE_PREFIX)]
 
 
 def _write_items(crawl_dir: Path, items: list[dict]) -> None:
@@ -88,13 +96,15 @@ def finish(crawl_dir: Path, *, redis: dict | None = None, lost_workers: dict[str
     repair_unfinished(crawl_dir)
     reports, workers, items, seen = [], {}, [], set()
     lost_workers = lost_workers or {}
-    for worker_id in worker_ids(crawl_dir):
+    ids = worker_ids(crawl_dir)
+    found = [item for w in ids for item in _jsonl_items(crawl_dir / "workers" / w / "items.jsonl")]
+    for item in found + _warc_items(crawl_dir):
+        if item.get("url") not in seen:            # a page retaken after its worker died may be archived twice
+            seen.add(item.get("url"))
+            items.append(item)
+    for worker_id in ids:
         path = crawl_dir / "workers" / worker_id / "crawl.json"
         report = json.loads(path.read_text()) if path.exists() else None
-        for item in _worker_items(crawl_dir, worker_id, report is not None):
-            if item.get("url") not in seen:        # a page retaken after its worker died may be archived twice
-                seen.add(item.get("url"))
-                items.append(item)
         if report is None:
             figures = lost_workers.get(worker_id, {})
             report = {"finish_reason": "killed", "exit_status": None,
