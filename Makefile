@@ -7,7 +7,7 @@ VENV := .venv
 TOOLS_VENV := .venv-tools
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup demo test bench chromium test-tools bench-tools tools clean
+.PHONY: setup demo test bench chromium test-tools bench-tools tools eval-tools eval-real clean
 
 # Install a Debian package when its command is missing: $(call need,COMMAND,PACKAGE)
 define need
@@ -44,6 +44,26 @@ $(TOOLS_VENV)/.installed:
 	$(TOOLS_VENV)/bin/pip install -q 'pywb>=2.9' 'wacz>=0.5'
 	touch $@
 
+# The general-purpose extractors our extraction is measured against (tests/evaluate_extraction.py --real)
+# live in their own venv: they are evaluation tools, not dependencies of the archiver.
+EVAL_VENV := .venv-eval
+
+eval-tools: $(EVAL_VENV)/.installed
+
+$(EVAL_VENV)/.installed:
+	$(PYTHON) -m venv $(EVAL_VENV)
+	$(EVAL_VENV)/bin/pip install -q --upgrade pip
+	$(EVAL_VENV)/bin/pip install -q 'trafilatura==2.3.1' 'newspaper4k>=0.9' 'goose3>=3.1' lxml_html_clean
+	touch $@
+
+# Baselines' predictions on the real-page corpus, then the table beside ours (truth as published, then adjudicated).
+eval-real: setup eval-tools
+	mkdir -p .eval-cache
+	for tool in trafilatura newspaper4k goose3; do \
+		$(EVAL_VENV)/bin/python tests/extraction_baselines.py $$tool > .eval-cache/$$tool.jsonl || exit 1; done
+	$(VENV)/bin/python tests/evaluate_extraction.py --real
+	$(VENV)/bin/python tests/evaluate_extraction.py --real --adjudicated
+
 demo: setup
 	$(VENV)/bin/archiver demo
 
@@ -56,4 +76,4 @@ bench: setup bench-tools
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(TOOLS_VENV)
+	rm -rf $(VENV) $(TOOLS_VENV) $(EVAL_VENV) .eval-cache

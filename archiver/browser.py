@@ -12,24 +12,11 @@ import shutil
 import subprocess
 from functools import lru_cache
 
+from archiver.capture.chromium_flags import chromium_args, proxy_bypass
+
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ENV = "ARCHIVER_CHROMIUM"
-
-# Without the background-networking flags Chromium keeps trying to reach
-# Google's services, which a closed network refuses many times a second.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--disable-back-forward-cache",
-    "--hide-scrollbars",
-    "--mute-audio",
-]
+CHROMIUM_ARGS = chromium_args()        # without a proxy (replay, tests)
 
 
 def chromium_path(override: str | None = None) -> str:
@@ -60,8 +47,8 @@ def launch_options(path: str, proxy: str | None = None) -> dict:
         "executable_path": path,
         "headless": True,
         "timeout": 60_000,
-        "args": list(CHROMIUM_ARGS),
+        "args": chromium_args(proxy),   # a browser that contacts only what pages ask for
     }
     if proxy:
-        options["proxy"] = {"server": proxy}
+        options["proxy"] = {"server": proxy, "bypass": proxy_bypass()}
     return options

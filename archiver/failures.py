@@ -17,7 +17,8 @@ timeout                    no complete response within DOWNLOAD_TIMEOUT /
 render-timeout             loaded, but behaviours + screenshot exceeded ARCHIVER_PAGE_TIMEOUT
 connection-reset           the connection broke mid-response (partial bodies are
                            archived with WARC-Truncated)
-too-large                  the body exceeds DOWNLOAD_MAXSIZE (after decompression)
+too-large                  the body exceeds DOWNLOAD_MAXSIZE (after decompression); a sitemap
+                           or feed over ARCHIVER_SITEMAP_MAX_SIZE or ARCHIVER_SITEMAP_MAX_URLS
 dns, tls, connection-refused  the host could not be resolved / TLS failed / refused
 browser-crashed            the tab or the whole Chromium died while rendering
 browser-unresponsive       Chromium stopped answering: no DevTools session, or the page

@@ -34,9 +34,11 @@ class Article:
     captured_at: str | None = None             # WARC-Date of the record extracted from
     warc: dict[str, Any] | None = None         # {"filename", "record_id", "offset"}
     screenshot: str | None = None              # path of the PNG under the crawl folder
+    version: int | None = None                 # 1, 2, ...: which version of the article this is (archiver.history)
+    previous: dict[str, Any] | None = None     # the version before: {"version", "captured_at", "warc"}; None for 1
     extraction: dict[str, Any] = field(default_factory=lambda: {"sources": {}, "warnings": []})
 
 
 # Fields that describe the crawl, not the page: they differ between a crawl
 # and a later re-extraction from its WARC files.
-CRAWL_TIME_FIELDS = ("captured_at", "warc", "screenshot")
+CRAWL_TIME_FIELDS = ("captured_at", "warc", "screenshot", "version", "previous")

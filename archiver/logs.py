@@ -1,4 +1,10 @@
-"""Machine-readable logging for cron and systemd: one JSON object per line on stderr."""
+"""Where log lines go: the terminal (live, plain, quiet or JSON) and each crawl's ``crawl.log``.
+
+On a terminal only warnings reach the screen, through rich's handler on the
+Console of the live display; everything at INFO and up (Scrapy's start-up
+listing, its stats dump) goes to ``crawl.log`` in the crawl folder. Off a
+terminal (cron), lines go to stderr as before, or as JSON with --json-log.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,17 @@ import json
 import logging
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.logging import RichHandler
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archiver.terminal import console
+
+TERMINAL_LEVELS = {"live": "WARNING", "quiet": "WARNING", "plain": "INFO", "json": "INFO"}
+LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
 
 
 class JsonFormatter(logging.Formatter):
@@ -21,9 +38,76 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def install_json_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+def terminal_level(mode: str, requested: str | None) -> str:
+    """The level shown on stderr: as asked with --log-level, else by display mode."""
+    if mode == "quiet":
+        return "WARNING"
+    return requested or TERMINAL_LEVELS[mode]
+
+
+def install_terminal_logging(mode: str, level: str, file_level: str = "INFO") -> None:
+    """Replace the root handlers with one for stderr; `file_level` is what crawl.log files will want."""
+    handler: logging.Handler
+    if mode == "json":
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+    elif mode == "live":
+        handler = RichHandler(console=console(), show_path=False, markup=False, rich_tracebacks=False,
+                              log_time_format="[%X]")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setLevel(level)
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(min(logging.getLevelName(level), logging.getLevelName(file_level)))
+
+
+class _LogFile(logging.FileHandler):
+    """crawl.log; on a full disk it stops after one line on stderr instead of a traceback per record."""
+
+    failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            self.failed = True
+            sys.stderr.write(f"cannot write {self.baseFilename} any more: {sys.exc_info()[1]}\n")
+
+
+class CrawlLog:
+    """Extension: the crawl's full log (ARCHIVER_CRAWL_LOG_LEVEL and up) in ``crawl.log`` of its folder.
+
+    Records that name a spider go to that spider's crawl only; the rest (start-up
+    lines of the process) go to every crawl running in the process.
+    """
+
+    def __init__(self, crawler: Crawler, path: Path, level: str):
+        self.crawler = crawler
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handler = _LogFile(path, encoding="utf-8")
+        self.handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        self.handler.setLevel(level)
+        self.handler.addFilter(self._ours)
+        logging.getLogger().addHandler(self.handler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "CrawlLog":
+        folder = crawler.settings.get("ARCHIVER_OUTPUT_DIR")
+        name = crawler.settings.get("ARCHIVER_CRAWL_LOG")
+        if not folder or not name:
+            raise NotConfigured
+        ext = cls(crawler, Path(folder) / name, crawler.settings.get("ARCHIVER_CRAWL_LOG_LEVEL"))
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        return ext
+
+    def _ours(self, record: logging.LogRecord) -> bool:
+        spider = getattr(record, "spider", None)
+        return spider is None or spider is self.crawler.spider
+
+    def engine_stopped(self) -> None:
+        logging.getLogger().removeHandler(self.handler)
+        self.handler.close()

@@ -29,9 +29,11 @@ class OutletProfile:
     language: str | None = None
     start_urls: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
+    sitemap_hosts: tuple[str, ...] = ()   # other hosts whose sitemaps are the outlet's (a static/CDN host)
     feeds: tuple[str, ...] = ()
     article_pattern: str = r".*"
     listing_pattern: str = r"$^"
+    exclude_pattern: str = r"$^"          # links never followed, on top of ARCHIVER_SKIP_LINK_PATTERN
     render_pattern: str = r".*"
     consent_selector: str = ""
     load_more_selector: str = ""
@@ -58,6 +60,15 @@ class OutletProfile:
         """Same host as the outlet (ports included, so a mirror on 127.0.0.1 is its own site)."""
         return urlsplit(url).netloc.lower() == urlsplit(self.base_url).netloc.lower()
 
+    def is_sitemap_host(self, url: str) -> bool:
+        """The outlet's own host or one of its ``sitemap_hosts`` (a name matches any port, host:port only that one)."""
+        parts = urlsplit(url)
+        names = {parts.netloc.lower(), (parts.hostname or "").lower()}
+        return self.is_own(url) or any(host.lower() in names for host in self.sitemap_hosts)
+
+    def is_excluded(self, url: str) -> bool:
+        return self._matches(self.exclude_pattern, url)
+
     def is_article(self, url: str) -> bool:
         return self._matches(self.article_pattern, url)
 
@@ -72,13 +83,13 @@ def _profile_from_table(name: str, table: dict) -> OutletProfile:
     table = dict(table)
     politeness = Politeness(**table.pop("politeness", {}))
     selectors = {k: v for k, v in table.pop("selectors", {}).items() if v}
-    for key in ("start_urls", "sitemaps", "feeds"):
+    for key in ("start_urls", "sitemaps", "sitemap_hosts", "feeds"):
         table[key] = tuple(table.get(key, ()))
     try:
         profile = OutletProfile(name=name, politeness=politeness, selectors=selectors, **table)
     except TypeError as exc:
         raise ValueError(f"outlet profile [{name}]: {exc}") from None
-    for attr in ("article_pattern", "listing_pattern", "render_pattern"):
+    for attr in ("article_pattern", "listing_pattern", "exclude_pattern", "render_pattern"):
         try:
             re.compile(getattr(profile, attr))
         except re.error as exc:
@@ -99,13 +110,17 @@ def load_profiles(config: Path | None = None) -> dict[str, OutletProfile]:
 
 
 def profile_for_url(url: str) -> OutletProfile:
-    """An ad-hoc profile for a bare URL target: crawl that site generically."""
+    """An ad-hoc profile for a bare URL target: its whole host, every HTML link followed up to --depth.
+
+    Article-like URLs become items, every other page is archived as a page;
+    robots.txt (always read) names the sitemaps.
+    """
     parts = urlsplit(url)
     base = f"{parts.scheme}://{parts.netloc}"
     return OutletProfile(
         name=parts.hostname or "site",
         base_url=base,
         start_urls=(url,),
-        sitemaps=("/robots.txt",),
         article_pattern=r"/(\d{4}/\d{2}/|article|story|news/)[^?#]*[a-z0-9-]{12,}",
+        listing_pattern=r".",
     )

@@ -9,11 +9,10 @@ nothing.
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from dataclasses import dataclass
 
-from rich.console import Console
+from rich import box
 from rich.live import Live
 from rich.table import Table
 from scrapy import signals
@@ -21,6 +20,7 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from archiver.session import ArchiveSession
+from archiver.terminal import console, display_mode
 
 logger = logging.getLogger("archiver.progress")
 
@@ -48,21 +48,24 @@ class _LiveTable:
 
     def __init__(self) -> None:
         self.rows: dict[str, Snapshot] = {}
-        self.live = Live(self._table(), console=Console(stderr=True), refresh_per_second=4,
+        self.live = Live(self._table(), console=console(), refresh_per_second=4,
                          transient=False)
         self.users = 0
 
     def _table(self) -> Table:
-        table = Table("responses", "rendered", "articles", "WARC MB", "errors", "pages/s", "ETA")
-        table.add_column("crawl", no_wrap=True)
+        # no vertical rules and short headers: fits 80 columns; a long name folds, never cut
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+        table.add_column("crawl", overflow="fold", min_width=8, max_width=24)
+        for header in ("responses", "rendered", "articles", "MB", "errors", "pages/s", "ETA"):
+            table.add_column(header, justify="right", no_wrap=True)
         for s in self.rows.values():
-            table.add_row(str(s.responses), str(s.rendered), str(s.articles),
+            table.add_row(s.name, str(s.responses), str(s.rendered), str(s.articles),
                           f"{s.warc_bytes / 1e6:.1f}", str(s.errors), f"{s.rate:.1f}",
-                          f"{s.eta_s:.0f}s" if s.eta_s is not None else "-", s.name)
+                          f"{s.eta_s:.0f}s" if s.eta_s is not None else "-")
         return table
 
-    def update(self, snapshot: Snapshot) -> None:
-        self.rows[snapshot.name] = snapshot
+    def update(self, key: str, snapshot: Snapshot) -> None:
+        self.rows[key] = snapshot
         self.live.update(self._table())
 
     def acquire(self) -> None:
@@ -87,12 +90,11 @@ class ProgressDisplay:
         self.interval = interval
         self.started = time.monotonic()
         self.loop: task.LoopingCall | None = None
+        self.key = crawler.settings.get("ARCHIVER_CRAWL_ID") or str(id(crawler))   # one row per crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ProgressDisplay":
-        mode = crawler.settings.get("ARCHIVER_PROGRESS", "auto")
-        if mode == "auto":
-            mode = "live" if sys.stderr.isatty() else "plain"
+        mode = display_mode(crawler.settings.get("ARCHIVER_PROGRESS", "auto"))
         interval = crawler.settings.getfloat("ARCHIVER_PROGRESS_INTERVAL", 0.5 if mode == "live" else 10)
         display = cls(crawler, mode, interval)
         if mode != "quiet":
@@ -109,7 +111,7 @@ class ProgressDisplay:
         eta = (limit - pages) / rate if limit and rate > 0 and pages < limit else None
         session = ArchiveSession.of(self.crawler)
         return Snapshot(
-            name=self.crawler.spider.name if self.crawler.spider else "crawl",
+            name=self._name(),
             responses=stats.get("response_received_count", 0),
             rendered=stats.get("archiver/browser/renders", 0),
             articles=stats.get("archiver/articles", 0),
@@ -118,10 +120,16 @@ class ProgressDisplay:
             rate=rate, eta_s=eta,
         )
 
+    def _name(self) -> str:
+        """The outlet (or host) crawled; spiders like "news" serve many."""
+        spider = self.crawler.spider
+        profile = getattr(spider, "profile", None)
+        return getattr(profile, "name", None) or (spider.name if spider else "crawl")
+
     def tick(self) -> None:
         snapshot = self.snapshot()
         if self.mode == "live":
-            _LIVE.update(snapshot)
+            _LIVE.update(self.key, snapshot)
         else:
             logger.info("progress %s", snapshot.line())
 
@@ -137,5 +145,5 @@ class ProgressDisplay:
         if self.loop and self.loop.running:
             self.loop.stop()
         if self.mode == "live":
-            _LIVE.update(self.snapshot())
+            _LIVE.update(self.key, self.snapshot())
             _LIVE.release()

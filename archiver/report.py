@@ -20,6 +20,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from archiver.coverage import coverage
 from archiver.research.index import write_crawl_index
 from archiver.research.pages import write_pages_jsonl
 from archiver.session import ArchiveSession
@@ -54,6 +55,8 @@ class CrawlReport:
     browser: dict[str, int] = field(default_factory=dict)    # Chromium faults survived
     files: dict[str, list[str]] = field(default_factory=dict)
     warc_bytes: int = 0
+    discovery: list[dict] = field(default_factory=list)      # what each robots/sitemap/feed/page gave
+    coverage: dict = field(default_factory=dict)             # this run's listed vs archived (archiver coverage)
 
 
 def _exit_status(reason: str, counts: dict[str, int], failures: dict[str, int], max_error_rate: float) -> ExitCode:
@@ -99,6 +102,11 @@ class CrawlReporter:
             "articles": stats.get("archiver/articles", 0),
             "articles_unchanged": stats.get("archiver/articles/unchanged", 0),
             "articles_skipped_since": stats.get("archiver/articles/skipped/since", 0),
+            "articles_rechecked": stats.get("archiver/history/rechecks", 0),     # re-visits (archiver.history)
+            "not_modified": stats.get("archiver/history/not_modified", 0),        # 304: a revisit record
+            "new_versions": stats.get("archiver/history/verdict/new", 0),
+            "same_versions": (stats.get("archiver/history/verdict/same", 0)
+                              + stats.get("archiver/history/verdict/flip", 0)),
             "rendered": stats.get("archiver/browser/renders", 0),
             "browser_requests": stats.get("playwright/request_count", 0),
         }
@@ -119,6 +127,9 @@ class CrawlReporter:
             "articles": sorted(str(p.relative_to(session.output_dir))
                                for p in session.output_dir.glob("articles/*.txt")),
         }
+        sources = getattr(spider, "sources", None)
+        run_coverage = coverage(session.state.listed_articles(crawl_id=session.crawl_id),
+                                since=self.crawler.settings.get("ARCHIVER_SINCE")).counts()
         started = stats.get("start_time")
         finished = datetime.now(timezone.utc)
         status = _exit_status(reason, counts, failures, self.max_error_rate)
@@ -129,6 +140,7 @@ class CrawlReporter:
             duration_s=round((finished - started).total_seconds(), 3) if started else 0.0,
             finish_reason=reason, exit_status=int(status), counts=counts, failures=failures,
             browser=browser, files=files, warc_bytes=sum(p.stat().st_size for p in session.writer.files if p.exists()),
+            discovery=sources.summary() if sources is not None else [], coverage=run_coverage,
         )
         _REPORTS[session.output_dir.resolve()] = asdict(report)
         target = session.path(*(("workers", worker, "crawl.json") if worker else ("crawl.json",)))

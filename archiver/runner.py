@@ -17,9 +17,10 @@ from scrapy.settings import Settings
 from archiver.browser import chromium_path, launch_options
 from archiver.outlets import Politeness, load_profiles
 from archiver.lock import OutletLock
-from archiver.logs import install_json_logging
+from archiver.logs import install_terminal_logging, terminal_level
 from archiver.recording.verify import repair_file
 from archiver.report import ExitCode, read_report
+from archiver.terminal import display_mode
 
 
 @dataclass
@@ -42,9 +43,11 @@ class CrawlOptions:
     base_urls: dict[str, str] = field(default_factory=dict)   # outlet -> where it is served
     chromium: str | None = None
     operator: str = ""
-    log_level: str = "INFO"
+    log_level: str | None = None  # on the terminal; None: warnings on a terminal, INFO elsewhere
     block_private_addresses: bool | None = None   # None: on for URL targets and --config, off otherwise
     page_timeout: float | None = None
+    discover_only: bool = False   # read robots.txt, sitemaps, feeds and pages; fetch no article
+    revisit: bool = False         # check every known article within the re-visit horizon now
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -120,9 +123,11 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "ARCHIVER_SCREENSHOTS_ENABLED": options.screenshots,
         "ARCHIVER_OPERATOR": options.operator,
         "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}",
-        "LOG_LEVEL": "WARNING" if options.progress == "quiet" else options.log_level,
+        "LOG_LEVEL": _file_level(options),       # crawl.log's level (and Scrapy's log_count stats)
+        "ARCHIVER_CRAWL_LOG_LEVEL": _file_level(options),
         "ARCHIVER_PROGRESS": options.progress,
-        "LOG_ENABLED": not options.json_log,       # --json-log installs its own root handler
+        "ARCHIVER_DISCOVER_ONLY": options.discover_only,
+        "ARCHIVER_REVISIT_ALL": options.revisit,
         "FEEDS": {
             str(target.crawl_dir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},
             str(target.crawl_dir / "items.csv"): {"format": "csv", "encoding": "utf8"},
@@ -182,16 +187,20 @@ def _run_process(options: CrawlOptions, targets: list[CrawlTarget], settings_for
     # priority, so they must hold only what all crawls share.
     shared = Settings()
     shared.setmodule("archiver.settings", priority="project")
-    shared.set("LOG_LEVEL", "WARNING" if options.progress == "quiet" else options.log_level,
-               priority="project")
-    if options.json_log:
-        shared.set("LOG_ENABLED", False, priority="cmdline")
-        install_json_logging(options.log_level)
+    shared.set("LOG_LEVEL", _file_level(options), priority="project")
+    # Our handlers, not Scrapy's: stderr as the display mode wants it, crawl.log per crawl (archiver.logs).
+    shared.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    mode = "json" if options.json_log else display_mode(options.progress)
+    install_terminal_logging(mode, terminal_level(mode, options.log_level), _file_level(options))
     process = AsyncCrawlerProcess(shared)
     for target in targets:
         spidercls = _spider_class(process, target)
         process.crawl(Crawler(spidercls, settings_for(options, target)), **target.spider_kwargs)
     process.start()
+
+
+def _file_level(options: CrawlOptions) -> str:
+    return "DEBUG" if options.log_level == "DEBUG" else "INFO"
 
 
 def exit_code(targets: list[CrawlTarget]) -> int:

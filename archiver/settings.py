@@ -44,6 +44,30 @@ ARCHIVER_MAX_RETRY_AFTER = 60.0         # s; longest Retry-After honoured betwee
 ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above this: exit 5
 ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
+ARCHIVER_CRAWL_LOG = "crawl.log"        # the full log, in the crawl folder (None: none)
+ARCHIVER_CRAWL_LOG_LEVEL = "INFO"       # its level; the terminal shows warnings only (see archiver.logs)
+
+# --- Discovery: robots.txt, sitemaps, feeds, links ------------------------------
+ARCHIVER_SITEMAP_MAX_SIZE = 50 * 1024 * 1024   # bytes of one sitemap or feed, on the wire and decompressed
+                                        # (sitemaps.org's own limit); over it: failure `too-large`
+ARCHIVER_SITEMAP_MAX_URLS = 50_000      # entries read from one sitemap or feed (sitemaps.org's limit);
+                                        # the first ones are used, the document counts as `too-large`
+ARCHIVER_DISCOVER_ONLY = False          # read robots.txt, sitemaps, feeds and pages; fetch no article
+# Links never followed from pages (non-content and calendar traps); a profile's exclude_pattern adds to it.
+ARCHIVER_SKIP_LINK_PATTERN = (
+    r"(?i)(/(log-?in|log-?out|sign-?in|sign-?out|sign-?up|register|account|my-account|cart|checkout|"
+    r"search|share|sharer|print|calendar|events/calendar|wp-admin|wp-login\.php|feed|rss|xmlrpc\.php)(/|$|\?))"
+    r"|[?&](share|print|replytocom|s|q|query|search|month|year|day|date|ical|calendar|sort|order|"
+    r"output|format|utm_[a-z]+)="
+    r"|\.(ics|ical)$"
+)
+# --- History: re-visits and versions (archiver.history) ---------------------
+# Known articles are re-checked on NewsDiffs' decaying schedule, by age (datePublished, else first
+# capture): "under AGE:every INTERVAL" steps; past the last age, never. Units s m h d w.
+ARCHIVER_REVISIT_SCHEDULE = "3h:15m 1d:1h 7d:3h 30d:3d 365d:30d"
+ARCHIVER_REVISIT_ALL = False            # --revisit: check every article within the horizon now, due or not
+ARCHIVER_CONDITIONAL_REQUESTS = True    # re-checks send If-None-Match/If-Modified-Since; a 304 is a revisit record
+ARCHIVER_VERSION_FLIP_LIMIT = 2         # a text already seen this often is not a new version again (flip-flops)
 
 # --- Distributed crawls (archiver.distributed): many workers, one Redis --------
 ARCHIVER_REDIS_URL = None               # set by `crawl --workers/--redis` and `worker`; None: one process, SQLite
@@ -80,6 +104,9 @@ HTTPCACHE_ENABLED = False
 HTTPERROR_ALLOW_ALL = False
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+# No listening socket in a crawl: Scrapy 2.19's remote control runs any Python sent with
+# its token (--set REMOTE_CONTROL_ENABLED=true turns it back on). Chromium talks over a pipe.
+REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -94,6 +121,7 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.capture.compressed.CompressedBodyMiddleware": 595,   # just before HttpCompression (590)
 }
 EXTENSIONS = {
+    "archiver.logs.CrawlLog": -100,       # first, so it sees the other components start
     "archiver.capture.fetch.FetchRecorder": 0,
     "archiver.report.CrawlReporter": 10,
     "archiver.progress.ProgressDisplay": 20,
@@ -101,6 +129,7 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "pipelines.warc_metadata.ItemWarcPipeline": 300,
     "pipelines.text_export.TextExportPipeline": 400,
+    "pipelines.search_index.SearchIndexPipeline": 500,
 }
 
 # --- scrapy-playwright ------------------------------------------------------
@@ -126,3 +155,16 @@ PLAYWRIGHT_CONTEXTS = {
         "accept_downloads": False,       # downloads are refetched without the browser (size caps apply)
     }
 }
+
+# --- Search and the research page -------------------------------------------
+ARCHIVER_SEARCH_ENABLED = True          # index every article version as it is written (<root>/search.sqlite)
+ARCHIVER_SEARCH_INDEX = "search.sqlite" # file name under the output root
+ARCHIVER_SEARCH_BATCH = 50              # versions per SQLite transaction while crawling (the rest at the end)
+ARCHIVER_SEARCH_WEIGHTS = (10.0, 4.0, 1.0)   # bm25 weights: title, byline, body
+ARCHIVER_SEARCH_LIMIT = 20              # results per query
+ARCHIVER_SEARCH_SNIPPET_TOKENS = 24     # words around the match in a snippet
+ARCHIVER_REPLAY_BASE_URL = "http://127.0.0.1:8090"   # where `archiver replay ROOT --port 8090` serves;
+                                        # `archiver search` prints replay links under it
+ARCHIVER_UI_HOST = "127.0.0.1"
+ARCHIVER_UI_PORT = 8080
+ARCHIVER_UI_THREADS = 4                 # requests the research page serves at once

@@ -23,7 +23,6 @@ The subtitle is not part of the format (the seed has none and no slot for it).
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from archiver.items import Article
@@ -51,12 +50,6 @@ def article_to_text(article: Article) -> str:
     blocks.extend(_related_line(r) for r in related if r.get("position", 0) >= len(article.body))
     blocks += ["Original url:", f"<{article.original_url or article.url}>"]
     return "\n\n".join(blocks)
-
-
-def export_filename(article: Article) -> str:
-    """``<first 16 hex of sha1(original_url or url)>.txt``: stable and path-safe."""
-    key = (article.original_url or article.url or "").encode("utf-8")
-    return hashlib.sha1(key).hexdigest()[:16] + ".txt"
 
 
 def format_date(iso: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 
 from archiver.session import ArchiveSession
-from archiver.textexport import article_to_text, export_filename
+from archiver.filenames import article_filename
+from archiver.textexport import article_to_text
 
 
 class TextExportPipeline:
@@ -18,5 +19,5 @@ class TextExportPipeline:
 
     def process_item(self, item, spider=None):
         session = ArchiveSession.of(self.crawler)
-        session.path("articles", export_filename(item)).write_text(article_to_text(item), encoding="utf-8")
+        session.path("articles", article_filename(item)).write_text(article_to_text(item), encoding="utf-8")
         return item

@@ -1,34 +1,42 @@
 """The generic news spider: every outlet is a profile, the crawling code is the same.
 
-Discovery goes through sitemaps (Google News ones included), RSS/Atom feeds and
-the links of front and section pages (rendered when the outlet builds them in
-JavaScript). Article pages become ``Article`` items extracted from the
-archived HTML; the spider itself only chooses links.
+Discovery goes the way the site itself lists its coverage: robots.txt (always
+read: its ``Sitemap:`` lines), sitemaps, sitemap indexes and Google News
+sitemaps on the outlet's hosts, RSS/Atom feeds, and the links of front and
+section pages (rendered when the outlet builds them in JavaScript). A site
+given by URL has every same-host HTML link followed up to ``--depth``. Article
+pages become ``Article`` items extracted from the archived HTML; the spider
+itself only chooses links.
+The listings (robots.txt, sitemaps, feeds) are read by ``spiders.listings``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from archiver.capture.fetch import CONFIRMS_META_KEY
 from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
 from archiver.session import ArchiveSession
-from archiver.discovery import Entry, parse_feed, parse_sitemap, robots_sitemaps
 from archiver.extraction.workers import ExtractionWorkers, default_workers
+from archiver.failures import count_failure, failure_reason
+from archiver.history.tracker import HistoryTracker, Visit, validators_of
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
+from archiver.sources import SourceLog
+from spiders.listings import FETCHABLE_SCHEMES, ListingsMixin, requested_url
 
-FETCHABLE_SCHEMES = ("http", "https")
 
-
-class NewsSpider(scrapy.Spider):
+class NewsSpider(ListingsMixin, scrapy.Spider):
     name = "news"
     outlet: str | None = None            # a profile name; subclasses for one outlet set it
 
@@ -55,6 +63,12 @@ class NewsSpider(scrapy.Spider):
         self.resume = bool(resume)     # continue this crawl's frontier instead of starting over
         self.link_extractor = LinkExtractor(unique=True)   # hosts are checked by the profile
         self._extraction: ExtractionWorkers | None = None
+        self.sources = SourceLog()         # what each robots.txt, sitemap, feed and page gave
+        self.listings_seen: set[str] = set()   # sitemaps and feeds requested (index cycles end here)
+        self.robots_hosts: set[str] = set()    # hosts the outlet's robots.txt names sitemaps on
+        self.page_depth: dict[str, int] = {}   # the fewest hops a queued page was found at
+        self._skip_link: re.Pattern | None = None
+        self._history: HistoryTracker | None = None
 
     @property
     def extraction(self) -> ExtractionWorkers:
@@ -63,6 +77,14 @@ class NewsSpider(scrapy.Spider):
             workers = self.settings.get("ARCHIVER_EXTRACTION_WORKERS")
             self._extraction = ExtractionWorkers(default_workers() if workers is None else int(workers))
         return self._extraction
+
+    @property
+    def history(self) -> HistoryTracker:
+        """Re-visits and versions over the crawl state (archiver.history)."""
+        if self._history is None:
+            self._history = HistoryTracker.from_settings(self.settings, self.session.state,
+                                                         self.session.crawl_id, self.crawler.stats)
+        return self._history
 
     # --- limits --------------------------------------------------------------
     @property
@@ -73,8 +95,19 @@ class NewsSpider(scrapy.Spider):
     def since(self) -> str | None:
         return self.settings.get("ARCHIVER_SINCE")
 
+    @property
+    def discover_only(self) -> bool:
+        return self.settings.getbool("ARCHIVER_DISCOVER_ONLY")
+
     def _budget_left(self) -> bool:
         return not self.max_pages or self.pages_scheduled < self.max_pages
+
+    def _skips_link(self, url: str) -> bool:
+        """Non-content pages (login, search, share, print, calendars): ARCHIVER_SKIP_LINK_PATTERN."""
+        if self._skip_link is None:
+            self._skip_link = re.compile(self.settings.get("ARCHIVER_SKIP_LINK_PATTERN") or "$^")
+        parts = urlsplit(url)
+        return bool(self._skip_link.search(parts.path + (f"?{parts.query}" if parts.query else "")))
 
     def _too_old(self, date: str | None) -> bool:
         return bool(self.since and date and date[:10] < self.since[:10])
@@ -84,28 +117,59 @@ class NewsSpider(scrapy.Spider):
     def session(self) -> ArchiveSession:
         return ArchiveSession.of(self.crawler)
 
-    def _page_request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
-                      resumed: bool = False, **meta: Any) -> scrapy.Request | None:
-        if not url.startswith(FETCHABLE_SCHEMES) or not self._budget_left():
+    def _claim(self, url: str, kind: str, depth: int, listed_date: str | None = None,
+               resumed: bool = False) -> Visit | None:
+        """How this crawl takes the page on (new, changed or due, in budget), or None; it goes in the frontier.
+
+        An article's Visit says whether it is a re-check (archiver.history). With
+        --discover-only an article is claimed but neither queued nor fetched.
+        """
+        if not url.startswith(FETCHABLE_SCHEMES):
             return None
         state, crawl_id = self.session.state, self.session.crawl_id
         if not resumed and (url in self.scheduled or (self.resume and state.is_scheduled(crawl_id, url))):
+            if kind == "page" and depth < self.page_depth.get(url, depth):
+                self.page_depth[url] = depth      # found closer while queued: its links count from here
             return None                       # found again by another route in this crawl
-        if kind == "article" and state.is_unchanged(url, listed_date):
-            self.unchanged.add(url)
+        not_fetched = kind == "article" and self.discover_only
+        if not not_fetched and not self._budget_left():
             return None
-        self.pages_scheduled += 1
+        visit = Visit()
+        if kind == "article":
+            visit = self.history.plan(url, listed_date)
+            if visit is None:
+                self.unchanged.add(url)
+                return None
         self.scheduled.add(url)
+        if not_fetched:
+            return visit
+        self.pages_scheduled += 1
+        if kind == "page":
+            self.page_depth[url] = depth
         state.enqueue(crawl_id, url, kind, depth, listed_date)
+        return visit
+
+    def _request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
+                 visit: Visit | None = None, **meta: Any) -> scrapy.Request | None:
+        if kind == "article" and self.discover_only:
+            return None
+        visit = visit or Visit()
+        if visit.confirms:
+            meta.update({CONFIRMS_META_KEY: visit.confirms, "handle_httpstatus_list": [304]})
         meta["archiver_listed_date"] = listed_date
         callback = self.parse_article if kind == "article" else self.parse_page
-        return scrapy.Request(url, callback=callback, errback=self.page_failed,
-                              meta={"archiver_kind": kind, "archiver_depth": depth, **meta},
-                              priority=1 if kind == "page" else 0)
+        # pages nearer the start go first, so a page's depth is its fewest hops (breadth-first)
+        priority = 1 + max(0, 50 - depth) if kind == "page" else 0
+        return scrapy.Request(url, callback=callback, errback=self.page_failed, headers=visit.headers,
+                              meta={"archiver_kind": kind, "archiver_depth": depth, "archiver_url": url, **meta},
+                              priority=priority)
 
-    def _listing_request(self, url: str, kind: str) -> scrapy.Request:
-        callback = self.parse_sitemap if kind == "sitemap" else self.parse_feed
-        return scrapy.Request(url, callback=callback, meta={"archiver_kind": kind}, priority=2)
+    def _page_request(self, url: str, kind: str, depth: int, listed_date: str | None = None,
+                      resumed: bool = False, **meta: Any) -> scrapy.Request | None:
+        visit = self._claim(url, kind, depth, listed_date, resumed)
+        if visit is None:
+            return None
+        return self._request(url, kind, depth, listed_date, visit, **meta)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.resume:
@@ -123,54 +187,42 @@ class NewsSpider(scrapy.Spider):
             request = self._page_request(url, kind, 0)
             if request:
                 yield request
-        for url in self.profile.sitemaps:
-            yield self._listing_request(self.profile.absolute(url), "sitemap")
+        for url in self.history.due_articles(self.profile.name):
+            if self.profile.is_own(url) and self.profile.is_article(url):
+                request = self._page_request(url, "article", 1, archiver_via="revisit")
+                if request:
+                    yield request
+        robots = self._listing_request(self.profile.absolute("/robots.txt"), "robots")
+        if robots:
+            yield robots
         for url in self.profile.feeds:
-            yield self._listing_request(self.profile.absolute(url), "feed")
-
-    def _entries_to_requests(self, entries: list[Entry], via: str) -> Iterator[scrapy.Request]:
-        for entry in entries:
-            if not (self.profile.is_own(entry.url) and self.profile.is_article(entry.url)):
-                continue
-            if self._too_old(entry.date):
-                self.too_old.add(entry.url)
-                continue
-            request = self._page_request(entry.url, "article", 1, entry.date, archiver_via=via)
+            request = self._listing_request(self.profile.absolute(url), "feed")
             if request:
                 yield request
 
     # --- callbacks -----------------------------------------------------------
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        if response.url.endswith("/robots.txt"):
-            for url in robots_sitemaps(response.body):
-                yield self._listing_request(url, "sitemap")
-            return
-        sitemap = parse_sitemap(response.body)
-        if sitemap.is_index:
-            for entry in sitemap.entries:
-                yield self._listing_request(entry.url, "sitemap")
-        else:
-            yield from self._entries_to_requests(sitemap.entries, "sitemap")
-
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self._entries_to_requests(parse_feed(response.body), "feed")
-
     def _follow_links(self, response: Response) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             return
-        depth = response.meta.get("archiver_depth", 0) + 1
+        url = requested_url(response)
+        depth = self.page_depth.pop(url, response.meta.get("archiver_depth", 0)) + 1
         if depth > self.settings.getint("ARCHIVER_DEPTH"):
             return
+        record = self.sources.record(url, "page")
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
-            if not self.profile.is_own(url):
+            if not self.profile.is_own(url) or self.profile.is_excluded(url):
                 continue
+            record.listed += 1
+            request = None
             if self.profile.is_article(url):
-                request = self._page_request(url, "article", depth)
-            elif self.profile.is_listing(url):
+                record.articles += 1
+                visit = self._claim(url, "article", depth)
+                if visit is not None:
+                    record.new += not visit.recheck
+                    request = self._request(url, "article", depth, visit=visit)
+            elif self.profile.is_listing(url) and not self._skips_link(url):
                 request = self._page_request(url, "page", depth)
-            else:
-                continue
             if request:
                 yield request
 
@@ -180,7 +232,8 @@ class NewsSpider(scrapy.Spider):
         A rendered page's requisites were recorded as the browser loaded them; a
         plain fetch must ask for them itself, or the archive cannot replay it.
         """
-        if not isinstance(response, TextResponse) or capture_of(response) is not None:
+        if (not isinstance(response, TextResponse) or capture_of(response) is not None
+                or self.discover_only):
             return
         refs = response.css("img::attr(src), img::attr(data-src), link[rel~=stylesheet]::attr(href), "
                             "script::attr(src), "
@@ -203,6 +256,9 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow_links(response)
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        if response.status == 304:
+            self.history.not_modified(response.url)      # recorded as a server-not-modified revisit
+            return
         # links first: the crawl goes on fetching while the article is extracted
         for request in self._requisites(response):
             yield request
@@ -227,9 +283,12 @@ class NewsSpider(scrapy.Spider):
             warc=article.warc, crawl_id=self.session.crawl_id, captured_at=article.captured_at)
         if self._too_old(article.date_published):
             self.too_old.add(response.url)
-        else:
-            self.crawler.stats.inc_value("archiver/articles")
-            yield article
+            return
+        if source.record is not None and self.history.observe(
+                article, source.record, source.url, validators_of(response.headers)) is None:
+            return              # the text of the last version, a boring change, or a flip back
+        self.crawler.stats.inc_value("archiver/articles")
+        yield article
 
     def closed(self, reason: str) -> None:
         """Unchanged = known articles no route of this crawl found newer (another may have)."""
@@ -243,7 +302,6 @@ class NewsSpider(scrapy.Spider):
 
     def page_failed(self, failure) -> None:
         """Count the page under its reason (archiver.failures) and go on; non-2xx arrive as HttpError."""
-        from archiver.failures import count_failure, failure_reason
         request = failure.request
         reason = failure_reason(failure, request)
         if reason == "disk-full":
@@ -251,3 +309,4 @@ class NewsSpider(scrapy.Spider):
             stop_on_disk_full(self.crawler, failure.value)    # counts it once; the crawl stops
             return
         count_failure(self.crawler, reason, request.url, failure.getErrorMessage())
+        self.session.state.mark_failed(self.session.crawl_id, request.meta.get("archiver_url", request.url), reason)

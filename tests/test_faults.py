@@ -12,11 +12,10 @@ import psutil
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.capture.render import url_key
 from archiver.items import Article
 from archiver.sample.server import load_articles
 from archiver.session import ArchiveSession
-from archiver.textexport import export_filename
+from archiver.filenames import article_filename, screenshot_filename
 from tests.conftest import ARCHIVER, ROOT, run_archiver
 from tests.warc_helpers import by_uri, read_records
 
@@ -194,12 +193,12 @@ def test_session_refuses_symlink_escape(tmp_path):
     "http://example.com/\u202eevil\u0000name",
 ])
 def test_names_from_urls_and_titles_are_safe(tmp_path, url):
-    """Screenshot and text-export names come from hashes: short, plain and inside the folder."""
+    """Screenshot and text-export names are short, plain ASCII and inside the folder."""
     session = ArchiveSession(crawl_id="c", output_dir=tmp_path / "crawl", writer=None, dedup=None, state=None)
     article = Article(url=url, title="../../" + "<>:|?*" * 50)
-    for name in (f"screenshots/{url_key(url)}.png", f"articles/{export_filename(article)}"):
+    for name in (f"screenshots/{screenshot_filename(url, '2025-01-12T10:00:00Z')}", f"articles/{article_filename(article)}"):
         folder, _, filename = name.partition("/")
-        assert len(filename) <= 24 and filename.replace(".", "").isalnum()
+        assert len(filename) <= 110 and filename.replace(".", "").replace("-", "").isalnum()
         path = session.path(folder, filename)
         path.write_text("x")
         assert path.is_relative_to((tmp_path / "crawl").resolve())

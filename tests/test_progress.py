@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
 import subprocess
 import time
+import uuid
+
+import pytest
 
 from tests.conftest import ARCHIVER, ROOT, run_archiver
 
@@ -17,7 +21,7 @@ def _tmux(*args: str) -> str:
 
 def test_live_display_in_a_terminal(sample, tmp_path):
     assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
-    session = f"archiver-progress-{tmp_path.name}"
+    session = f"archiver-progress-{uuid.uuid4().hex[:12]}"   # the tmux server is shared: unique names
     base = sample.urls["themoscowtimes"]
     command = " ".join(shlex.quote(part) for part in [
         *ARCHIVER, "crawl", "themoscowtimes", "--out", str(tmp_path / "out"),
@@ -38,7 +42,7 @@ def test_live_display_in_a_terminal(sample, tmp_path):
         assert screens, f"the live table never appeared while the crawl ran; the screen:\n{last}"
         print(screens[len(screens) // 2])
         assert any("themoscowtimes" in screen for screen in screens)
-        assert any(re.search(r"│ \d+s +│", screen) for screen in screens), "no ETA was shown:\n" + "\n".join(screens)
+        assert any(re.search(r" \d+s *$", screen, re.M) for screen in screens), "no ETA was shown:\n" + "\n".join(screens)
         assert len({screen for screen in screens}) > 2, "the figures never changed"
         final = _tmux("capture-pane", "-p", "-t", session)
         assert "status" in final and "finished (0)" in final     # the summary table at the end
@@ -55,3 +59,47 @@ def test_plain_progress_lines_and_json_log_off_a_terminal(sample, tmp_path):
     lines = [json.loads(line) for line in proc.stderr.splitlines() if line.startswith("{")]
     assert lines and all({"time", "level", "logger", "message"} <= set(entry) for entry in lines)
     assert any(entry["message"].startswith("Spider closed") for entry in lines)
+
+
+@pytest.mark.slow
+def test_quiet_terminal_and_a_summary_that_fits_80_columns(sample, tmp_path):
+    """In an 80-column terminal: the live table, warnings and the summary; names and reasons whole.
+
+    Pages over 20 kB (some articles) fail as ``too-large``, so the summary has failure reasons to show.
+    """
+    assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
+    session = f"archiver-80-{uuid.uuid4().hex[:12]}"
+    out = tmp_path / "out"
+    bases = [f"--base-url={name}={sample.urls[name]}" for name in ("themoscowtimes", "harbourgazette")]
+    command = " ".join(shlex.quote(part) for part in [
+        *ARCHIVER, "crawl", "themoscowtimes", "harbourgazette", "--out", str(out), *bases,
+        "--render", "never", "--max-pages", "20", "--set", "DOWNLOAD_MAXSIZE=20000"])
+    done = tmp_path / "done"
+    _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "50",
+          f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {command}; echo exit=$? > {shlex.quote(str(done))}; sleep 60")
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and not done.exists():
+            time.sleep(0.5)
+        assert done.exists(), "the crawl did not finish in 240 s"
+        history = _tmux("capture-pane", "-p", "-S", "-", "-t", session)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    print(history)
+    lines = [line for line in history.splitlines() if line.strip()]
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in history, "something was cut short"
+    # quiet: no INFO lines, no stats dump, and the live table's header drawn once (log lines never cut into it)
+    assert " INFO" not in history and "Dumping Scrapy stats" not in history and "request_count" not in history
+    assert sum(1 for line in lines if "responses" in line and "ETA" in line) == 1, history
+    folders = sorted(out.glob("*-*T*Z"))
+    assert len(folders) == 2
+    joined = re.sub(r"\n *", "", history)     # a folded value continues on the next line
+    for folder in folders:
+        assert "Dumping Scrapy stats" in (folder / "crawl.log").read_text()    # INFO went to crawl.log
+        report = json.loads((folder / "crawl.json").read_text())
+        assert re.search(rf"crawl +{report['outlet']}\n", history), f"{report['outlet']} not whole"
+        assert str(folder) in joined
+        for reason in report["failures"]:
+            assert re.search(rf"\b{re.escape(reason)}: \d+", history), f"failure reason {reason} not whole"
+    assert any(json.loads((f / "crawl.json").read_text())["failures"] for f in folders), "no failure to show"

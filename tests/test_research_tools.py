@@ -146,6 +146,32 @@ def test_wacz_validates_and_lists_every_page(sample, sample_crawl, tmp_path):
     assert not dangling, f"revisits whose original is not in the WACZ: {dangling[:5]}"
 
 
+def test_wacz_of_an_output_root_one_per_crawl_or_combined(sample_crawl, tmp_path):
+    """An output root with two crawls: one WACZ each, one with --combine, or the crawls named."""
+    _needs_tools()
+    root, folders = sample_crawl.root, sorted(sample_crawl.dirs.values())
+    refused = run_archiver("wacz", root, "-o", tmp_path / "one.wacz")
+    assert refused.returncode == 1 and all(f.name in refused.stderr for f in folders), refused.stderr
+    assert "--combine" in refused.stderr and not (tmp_path / "one.wacz").exists()
+
+    _ok(run_archiver("wacz", root, "-o", tmp_path / "each"))
+    packages = sorted((tmp_path / "each").glob("*.wacz"))
+    assert [p.name for p in packages] == [f"{f.name}.wacz" for f in folders]
+    for package, folder in zip(packages, folders):
+        with zipfile.ZipFile(package) as wacz:
+            packed = {Path(n).name for n in wacz.namelist() if n.startswith("archive/")}
+        assert {w.name for w in (folder / "warc").glob("*.warc.gz")} <= packed
+
+    _ok(run_archiver("wacz", root, "--combine", "-o", tmp_path / "all.wacz"))
+    run_tool("wacz", "validate", "-f", str(tmp_path / "all.wacz"))
+    with zipfile.ZipFile(tmp_path / "all.wacz") as wacz:
+        packed = {Path(n).name for n in wacz.namelist() if n.startswith("archive/")}
+        pages = {json.loads(line)["url"] for line in wacz.read("pages/pages.jsonl").decode().splitlines()[1:]}
+    for folder in folders:
+        assert {w.name for w in (folder / "warc").glob("*.warc.gz")} <= packed
+    assert {i["url"] for o in sample_crawl.dirs for i in sample_crawl.items(o)} <= pages
+
+
 def _records_in(data: bytes):
     with tempfile.NamedTemporaryFile(suffix=".warc.gz") as fh:
         fh.write(data)
@@ -213,6 +239,11 @@ def test_extract_saved_html_gives_the_seed(sample, sample_crawl, tmp_path):
     texts = tmp_path / "texts"
     _ok(run_archiver("extract", saved, "--url", item["url"], "--outlet", MT, "--format", "text", "-o", texts))
     assert [p.read_bytes() for p in texts.glob("*.txt")] == [SEED_BYTES]
+    assert [p.name[:11] for p in texts.glob("*.txt")] == ["2025-01-12-"]      # readable: date first
+    printed = _ok(run_archiver("extract", saved, "--url", item["url"], "--format", "text"))
+    assert printed.stdout.encode() == SEED_BYTES + b"\n"                      # no -o: the text itself
+    several = run_archiver("extract", sample_crawl.dirs[MT], "--format", "text")
+    assert several.returncode == 1 and "-o DIR" in several.stderr
 
 
 def test_extract_text_format_from_warcs_gives_the_seed(sample_crawl, tmp_path):

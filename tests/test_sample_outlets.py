@@ -113,13 +113,21 @@ def test_feeds_and_sitemaps_are_well_formed(outlets):
     rss = etree.fromstring(get(base + "/rss/news")[2])
     links = rss.xpath("//item/link/text()")
     assert base + SEED in links and all(link.startswith(base) for link in links)
+    static = outlets.companions["themoscowtimes"]
     robots = get(base + "/robots.txt")[2].decode()
     index = robots.split("Sitemap: ")[1].strip()
-    children = etree.fromstring(get(index)[2]).xpath("//sm:loc/text()", namespaces=NS)
-    news = etree.fromstring(get(children[0])[2])
+    assert index == static + "/sitemap/sitemap.xml"              # on the second host, as on the real site
+    assert get(base + "/sitemap.xml")[0] == 404
+    months = etree.fromstring(get(index)[2]).xpath("//sm:loc/text()", namespaces=NS)
+    assert months == [static + "/sitemap/2025-1.xml", static + "/sitemap/2024-12.xml"]
+    monthly = [loc for month in months for loc in etree.fromstring(get(month)[2]).xpath("//sm:loc/text()",
+                                                                                       namespaces=NS)]
+    assert sorted(monthly) == sorted(base + a["url"] for a in load_articles("themoscowtimes"))
+    status, headers, body, _ = get(base + "/sitemap/newsmap.xml")           # www redirects to the static host
+    sections = etree.fromstring(body).xpath("//sm:loc/text()", namespaces=NS)
+    assert static + "/sitemap/ukraine_war.xml" in sections and len(sections) == 9
+    news = etree.fromstring(get(static + "/sitemap/news.xml")[2])
     assert news.xpath("//news:title/text()", namespaces=NS)
-    regular = etree.fromstring(get(children[1])[2])
-    assert regular.xpath("//sm:lastmod/text()", namespaces=NS)
     hg = outlets.urls["harbourgazette"]
     assert get(hg + "/feed/")[0] == 404
     posts = etree.fromstring(get(hg + "/wp-sitemap-posts-post-1.xml")[2])
@@ -161,6 +169,6 @@ def test_data_reload_after_change(tmp_path: Path):
         assert b"An edited second paragraph." in get(base + SEED)[2]
         assert get(base + new["url"])[0] == 200
         assert base + new["url"] in get(base + "/rss/news")[2].decode()
-        sitemap = etree.fromstring(get(base + "/sitemap/articles.xml")[2])
+        sitemap = etree.fromstring(get(running.companions["themoscowtimes"] + "/sitemap/2025-1.xml")[2])
         lastmod = sitemap.xpath(f"//sm:url[sm:loc='{base}{SEED}']/sm:lastmod/text()", namespaces=NS)
         assert lastmod == ["2025-01-13T09:00:00+03:00"]

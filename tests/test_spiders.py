@@ -39,12 +39,12 @@ def _fetch(url: str) -> bytes:
 @pytest.fixture(scope="module")
 def saved(sample):
     """Saved copies of the MT pages the spider parses."""
-    base = sample.urls[MT]
+    base, static = sample.urls[MT], sample.companions[MT]
     seed = load_articles(MT, sample.data_dir)
     seed = next(a for a in seed if a["url"].endswith("-a87577"))
-    paths = {"robots": "/robots.txt", "index": "/sitemap.xml", "news": "/sitemap/news.xml",
-             "feed": "/rss/news", "section": "/news", "front": "/", "seed": seed["url"]}
-    return base, {name: _fetch(base + path) for name, path in paths.items()}, seed
+    paths = {"robots": "/robots.txt", "index": static + "/sitemap/newsmap.xml", "news": static + "/sitemap/news.xml",
+             "feed": "/rss/all", "section": "/news", "front": "/", "seed": seed["url"]}
+    return base, {name: _fetch(path if path.startswith("http") else base + path) for name, path in paths.items()}, seed
 
 
 @pytest.fixture
@@ -62,24 +62,30 @@ def _requests(results) -> list[Request]:
 
 def test_discovery_reads_sitemaps_news_extensions_and_feeds(saved):
     base, pages, _ = saved
-    assert robots_sitemaps(pages["robots"]) == [base + "/sitemap.xml"]
+    static = robots_sitemaps(pages["robots"])[0].rsplit("/sitemap/", 1)[0]
+    assert robots_sitemaps(pages["robots"]) == [static + "/sitemap/sitemap.xml"] and static != base
     index = parse_sitemap(pages["index"])
-    assert index.is_index and {e.url for e in index.entries} >= {base + "/sitemap/news.xml"}
+    assert index.is_index and {e.url for e in index.entries} >= {static + "/sitemap/news.xml"}
     news = parse_sitemap(pages["news"])
-    assert not news.is_index and len(news.entries) == 31
+    assert not news.is_index and len(news.entries) == 13          # the news section's Google News sitemap
     seed = next(e for e in news.entries if e.url.endswith("-a87577"))
+    assert seed.url.startswith(base)                                                  # pages on www
     assert seed.title == "Seoul Confirms Ukraine Captured 2 North Korean Soldiers"   # <news:title> kept
     assert seed.date.startswith("2025-01-12")                                         # <news:publication_date>
-    feed = parse_feed(pages["feed"])
+    feed = parse_feed(pages["feed"]).entries
     assert len(feed) >= 20 and all(e.url.startswith(base) and e.date for e in feed)
 
 
 def test_sitemap_callback_follows_indexes_and_schedules_articles(spider, saved):
     base, pages, _ = saved
-    followed = _requests(spider.parse_sitemap(XmlResponse(base + "/sitemap.xml", body=pages["index"])))
-    assert {r.meta["archiver_kind"] for r in followed} == {"sitemap"}
+    followed = _requests(spider.parse_sitemap(XmlResponse(base + "/sitemap/newsmap.xml", body=pages["index"])))
+    assert {r.meta["archiver_kind"] for r in followed} == set()     # the static host: robots.txt not read yet
+    list(spider.parse_robots(TextResponse(base + "/robots.txt", body=pages["robots"])))
+    followed = _requests(spider.parse_sitemap(XmlResponse(base + "/sitemap/newsmap.xml", body=pages["index"])))
+    assert {r.meta["archiver_kind"] for r in followed} == {"sitemap"} and len(followed) == 9
+    assert all(r.meta["allow_offsite"] and r.meta["download_maxsize"] for r in followed)
     articles = _requests(spider.parse_sitemap(XmlResponse(base + "/sitemap/news.xml", body=pages["news"])))
-    assert len(articles) == 31
+    assert len(articles) == 13
     assert all(r.meta["archiver_kind"] == "article" and r.callback == spider.parse_article for r in articles)
     assert all(r.meta["archiver_listed_date"] for r in articles)
 
@@ -87,8 +93,8 @@ def test_sitemap_callback_follows_indexes_and_schedules_articles(spider, saved):
 def test_feed_callback_skips_what_the_sitemap_already_scheduled(spider, saved):
     base, pages, _ = saved
     _requests(spider.parse_sitemap(XmlResponse(base + "/sitemap/news.xml", body=pages["news"])))
-    again = _requests(spider.parse_feed(XmlResponse(base + "/rss/news", body=pages["feed"])))
-    assert again == []
+    again = _requests(spider.parse_feed(XmlResponse(base + "/rss/all", body=pages["feed"])))
+    assert len(again) == 31 - 13                  # only the articles the news sitemap did not list
 
 
 def test_section_page_links_are_articles_and_sections(spider, saved):

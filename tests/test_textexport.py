@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pathlib
 
-import pytest
-
 from archiver.extraction import extract_article
 from archiver.outlets import load_profiles
 from archiver.items import Article
-from archiver.textexport import article_to_text, export_filename, format_date
+from archiver.textexport import article_to_text, format_date
 
 MOSCOW_TIMES_SELECTORS = load_profiles()["themoscowtimes"].selectors
 
@@ -69,22 +67,3 @@ def test_links_and_related_positions() -> None:
 def test_date_keeps_the_pages_local_day() -> None:
     assert format_date("2025-01-12T01:00:00+09:00") == "January 12, 2025"
     assert format_date("2022-05-03") == "May 3, 2022"
-
-
-@pytest.mark.parametrize("url", [
-    "https://example.com/../../etc/passwd",
-    "https://example.com/" + "a" * 5000,
-    "https://example.com/x?title=" + "/\\..%2F" * 50,
-    "",
-])
-def test_export_filename_is_safe(url: str) -> None:
-    name = export_filename(Article(url=url, original_url=url or None, title="../" * 400))
-    assert len(name) == 20 and name.endswith(".txt")
-    assert "/" not in name and "\\" not in name and ".." not in name
-    assert all(c in "0123456789abcdef" for c in name[:16])
-
-
-def test_export_filename_prefers_original_url() -> None:
-    a = Article(url="https://example.com/a?utm=1", original_url="https://example.com/a")
-    b = Article(url="https://example.com/a")
-    assert export_filename(a) == export_filename(b)

@@ -16,12 +16,14 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 
 from archiver.failures import failure_reason, stop_on_disk_full
-from archiver.recording import Exchange, WarcWriteError
+from archiver.recording import Exchange, RevisitTarget, WarcWriteError
 from archiver.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
 
 RECORD_META_KEY = "archiver_record"     # the WarcLocation of a request's response record
+# On a conditional re-visit: {"uri", "date", "record_id"} of the capture a 304 confirms.
+CONFIRMS_META_KEY = "archiver_confirms"
 
 
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -88,8 +90,15 @@ class FetchRecorder:
         if "playwright" in response.flags:
             return                            # the browser recorder saw the real traffic
         session = ArchiveSession.of(self.crawler)
+        exchange = exchange_from_scrapy(request, response)
+        confirms = request.meta.get(CONFIRMS_META_KEY)
         try:
-            location = session.writer.write_exchange(exchange_from_scrapy(request, response))
+            if response.status == 304 and confirms:
+                target = RevisitTarget(confirms["uri"], confirms["date"], confirms["record_id"])
+                location = session.writer.write_not_modified(exchange, target)
+                self.stats.inc_value("archiver/fetch/not_modified")
+            else:
+                location = session.writer.write_exchange(exchange)
         except WarcWriteError as exc:
             self.stats.inc_value("archiver/fetch/not_recorded")
             if failure_reason(exc) == "disk-full":

@@ -36,7 +36,9 @@ class FrontierMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider=None):
-        if request.meta.get("archiver_kind") in TRACKED_KINDS and not 300 <= response.status < 400:
+        settled = not 300 <= response.status < 400 or response.status == 304   # a 304 is an answer
+        if request.meta.get("archiver_kind") in TRACKED_KINDS and settled:
             session = ArchiveSession.of(self.crawler)
-            session.state.mark_done(session.crawl_id, request.url)
+            # the URL as scheduled: after a redirect, request.url is where it ended
+            session.state.mark_done(session.crawl_id, request.meta.get("archiver_url", request.url))
         return response

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -28,8 +27,10 @@ from scrapy_playwright.page import PageMethod
 
 from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_through
 from archiver.capture.browser import PageRecorder
+from archiver.capture.fetch import CONFIRMS_META_KEY
 from archiver.capture.handler import DOWNLOAD_META_KEY
 from archiver.failures import REASON_META_KEY, PageRefused, failure_reason, stop_on_disk_full
+from archiver.filenames import screenshot_filename
 from archiver.recording import WarcLocation
 from archiver.session import ArchiveSession
 
@@ -44,11 +45,6 @@ _BROWSER_META = (
 
 class RenderTimeout(Exception):
     """The page did not finish its behaviours and screenshot within ARCHIVER_PAGE_TIMEOUT."""
-
-
-def url_key(url: str) -> str:
-    """A short, filesystem-safe key for a URL."""
-    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -121,7 +117,7 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
             now = datetime.now(timezone.utc)
             if options.screenshots:
                 png = await _screenshot(page, options.screenshot_max_height)
-                relative = f"screenshots/{url_key(url)}.png"
+                relative = f"screenshots/{screenshot_filename(url, now)}"
                 session.path(relative).write_bytes(png)
                 capture.screenshot = relative
                 capture.screenshot_record = session.writer.write_resource(
@@ -182,6 +178,8 @@ class RenderMiddleware:
     def should_render(self, request: Request, spider: Spider) -> bool:
         if self.mode == "never" or request.meta.get("archiver_kind") not in RENDERED_KINDS:
             return False
+        if request.meta.get(CONFIRMS_META_KEY):
+            return False        # a conditional re-visit: only a plain fetch can get (and record) a 304
         if self.mode == "always":
             return True
         profile = getattr(spider, "profile", None)

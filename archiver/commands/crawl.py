@@ -30,7 +30,9 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--operator", default="", help="who runs the crawl, for the warcinfo record")
     parser.add_argument("--base-url", action="append", default=[], metavar="OUTLET=URL",
                         help="crawl an outlet where it is served (a mirror, the sample); repeatable")
-    parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                        help="log lines on the terminal (default: WARNING on a terminal, INFO elsewhere); "
+                             "crawl.log in the crawl folder always has INFO (DEBUG with DEBUG)")
     parser.add_argument("--quiet", action="store_true", help="warnings and errors only, no progress display")
     parser.add_argument("--json-log", action="store_true", help="log one JSON object per line (for cron)")
     parser.add_argument("--resume", action="store_true",
@@ -44,6 +46,12 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
                         help="override a setting, e.g. ARCHIVER_BROWSER_RECYCLE_PAGES=200 (see the README's "
                              "Limits); repeatable")
+    parser.add_argument("--discover-only", action="store_true",
+                        help="print what robots.txt, each sitemap, feed and page listed and how many new "
+                             "articles each gave; fetch no article")
+    parser.add_argument("--revisit", action="store_true",
+                        help="check every known article within the re-visit schedule's horizon now, due or not "
+                             "(conditional requests: an unchanged article costs a 304)")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="N worker processes share one frontier in Redis (a private redis-server "
                              "unless --redis is given)")
@@ -83,6 +91,8 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         progress="quiet" if args.quiet else "auto", json_log=args.json_log, resume=args.resume,
         proxy=args.proxy, ignore_tls_errors=args.ignore_tls_errors,
         block_private_addresses=args.block_private_addresses, page_timeout=args.page_timeout,
+        discover_only=getattr(args, "discover_only", False),
+        revisit=args.revisit,
         extra_settings=parse_settings(args.settings),
     )
 
@@ -104,29 +114,44 @@ def run(args: argparse.Namespace) -> int:
     except RedisUnavailable as exc:
         print(f"error: {exc}; nothing was crawled into a new folder", file=sys.stderr)
         return int(ExitCode.REDIS_LOST)
-    if not args.quiet:
+    if getattr(args, "discover_only", False):
+        print_discovery(targets)
+    elif not args.quiet:
         print_summary(targets)
     return exit_code(targets)
 
 
-def print_summary(targets: list[CrawlTarget]) -> None:
-    """The end-of-run table: what each crawl archived and where it went."""
+def print_discovery(targets: list[CrawlTarget]) -> None:
+    """What each source listed, on stdout: the table an archivist writing a profile needs."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("crawl", "status", "pages", "articles", "rendered", "failures", "WARC MB", "folder")
+    console = Console()
     for target in targets:
         try:
-            report = read_report(target.crawl_dir)
+            sources = read_report(target.crawl_dir).get("discovery", [])
         except (OSError, ValueError):
-            table.add_row(target.name, "no report", "", "", "", "", "", str(target.crawl_dir))
+            console.print(f"{target.name}: no report in {target.crawl_dir}")
             continue
-        counts = report["counts"]
-        failures = ", ".join(f"{k}={v}" for k, v in report["failures"].items()) or "0"
-        table.add_row(target.name, f"{report['finish_reason']} ({report['exit_status']})",
-                      str(counts["pages"]), str(counts["articles"]), str(counts["rendered"]),
-                      failures, f"{report['warc_bytes'] / 1e6:.1f}", str(target.crawl_dir))
-    Console(stderr=True).print(table)
+        columns = ("kind", "url", "listed", "articles", "new", "status")
+        if not console.is_terminal:                 # piped: one tab-separated line per source
+            print("\t".join(("outlet", *columns)))
+            for row in sources:
+                print("\t".join((target.name, *(str(row[c]) for c in columns))))
+            continue
+        table = Table(*columns, title=target.name)
+        table.columns[1].overflow = "fold"          # whole URLs: they go into a profile
+        for row in sources:
+            table.add_row(*(str(row[c]) for c in columns))
+        console.print(table)
+
+
+def print_summary(targets: list[CrawlTarget]) -> None:
+    """The end-of-run summary (archiver.summary), on the console of the live display."""
+    from archiver.summary import crawl_summary
+    from archiver.terminal import console
+
+    console().print(crawl_summary([(target.name, target.crawl_dir) for target in targets]))
 
 
 def register(subparsers) -> None:

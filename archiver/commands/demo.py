@@ -1,18 +1,29 @@
-"""``archiver demo``: serve the bundled sample outlets and crawl both, end to end."""
+"""``archiver demo``: serve the bundled sample outlets, crawl both, let them edit articles, and crawl again.
+
+The second run re-checks every article (``--revisit``): unchanged ones cost a
+304, recorded as a server-not-modified revisit; harbourgazette's edits become
+new versions, which ``archiver history`` and ``archiver diff`` then show.
+"""
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from archiver.commands.crawl import print_summary
-from archiver.runner import CrawlOptions, exit_code, run_crawl
+from archiver.history.lookup import NoVersions, article_history
+from archiver.report import read_report
+from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
+from archiver.sample.edits import EDITS
 from archiver.sample.server import serve_sample
+from archiver.sample.store import load_articles
 
 
 def run(args: argparse.Namespace) -> int:
-    with serve_sample() as sample:
+    with serve_sample(edits=True) as sample:
         for name, url in sample.urls.items():
             print(f"serving sample outlet {name} at {url}", file=sys.stderr)
         options = CrawlOptions(
@@ -21,20 +32,74 @@ def run(args: argparse.Namespace) -> int:
             operator="archiver demo",
         )
         try:
-            targets = run_crawl(options)
+            first = _crawl(options)
+            print_summary(first)
+            edits = sample.publish_edits()
+            print(f"\nthe sample outlets edited {len(edits)} articles "
+                  f"({', '.join(e.kind for e in edits)}); crawling again, re-checking every article",
+                  file=sys.stderr)
+            second = _crawl(replace(options, revisit=True))
         except (ValueError, FileNotFoundError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    print_summary(targets)
-    for target in targets:
+    print_summary(second)
+    for target in first:
         print(f"{target.name}: WARC files in {target.crawl_dir / 'warc'}, items in "
               f"{target.crawl_dir / 'items.jsonl'}, texts in {target.crawl_dir / 'articles'}, "
               f"screenshots in {target.crawl_dir / 'screenshots'}")
-    return exit_code(targets)
+    _print_history_commands(second, args.out)
+    print(f"search and browse the archive: archiver ui {args.out}   (or: archiver search QUERY {args.out})")
+    return max(exit_code(first), exit_code(second))
+
+
+def _run_and_report(options: CrawlOptions, queue) -> None:
+    try:
+        queue.put(run_crawl(options))
+    except (ValueError, FileNotFoundError) as exc:
+        queue.put(exc)
+
+
+def _crawl(options: CrawlOptions) -> list[CrawlTarget]:
+    """One crawl in a child process: Twisted's reactor cannot be started twice in one process."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_run_and_report, args=(options, queue))
+    child.start()
+    try:
+        result = queue.get()
+    finally:
+        child.join()
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def _print_history_commands(second: list[CrawlTarget], root: Path) -> None:
+    """What the second run found, and the commands that show one edited article's versions."""
+    for target in second:
+        try:
+            counts = read_report(target.crawl_dir)["counts"]
+        except (OSError, ValueError, KeyError):
+            continue
+        print(f"{target.name}, second run: {counts['articles_rechecked']} articles re-checked, "
+              f"{counts['not_modified']} unchanged (304), {counts['new_versions']} new versions, "
+              f"{counts['same_versions']} fetched again without a change that counts")
+    edit = EDITS[0]
+    article = next(a for a in load_articles(edit.outlet) if a["id"] == edit.article_id)
+    url = article["original_url"]
+    try:
+        history = article_history(url, root)
+    except NoVersions as exc:
+        print(f"the edits were not found: {exc}", file=sys.stderr)
+        return
+    print(f"\n{edit.outlet}'s {edit.kind} edit is version {history.versions[-1].version} of {url}; see it with:")
+    print(f"  archiver history {url} {root}")
+    print(f"  archiver diff {url} {root} --html {root / 'diff.html'}")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("demo", help="serve the sample outlets and crawl them")
+    parser = subparsers.add_parser("demo", help="serve the sample outlets, crawl them, let them edit articles, "
+                                                "crawl again")
     parser.add_argument("--out", type=Path, default=Path("warcs"), help="output root (default: warcs)")
     parser.add_argument("--render", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--max-pages", type=int, default=0)

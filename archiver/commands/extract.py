@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "or on one saved HTML file with --url.")
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     parser.add_argument("-o", "--output", type=Path,
-                        help="items.jsonl to write (jsonl, default: standard output) or folder (text)")
+                        help="items.jsonl to write (jsonl, default: standard output) or folder (text; without it "
+                             "the one article's text goes to standard output)")
     parser.add_argument("--format", choices=("jsonl", "text"), default="jsonl",
                         help="jsonl: items as in items.jsonl; text: one seed-format .txt per article")
     parser.add_argument("--outlet", help="outlet profile when the records do not name one")
@@ -28,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from archiver.research.extract import extract_html, extract_items, item_dict
-    from archiver.textexport import article_to_text, export_filename
+    from archiver.filenames import article_filename
+    from archiver.textexport import article_to_text
 
     try:
         if args.url:
@@ -39,10 +41,15 @@ def run(args: argparse.Namespace) -> int:
             articles = list(extract_items(args.paths, args.outlet))
         if args.format == "text":
             if not args.output:
-                raise ValueError("--format text writes one file per article: give the folder with -o DIR")
-            args.output.mkdir(parents=True, exist_ok=True)
-            for article in articles:
-                (args.output / export_filename(article)).write_text(article_to_text(article), encoding="utf-8")
+                if len(articles) != 1:
+                    raise ValueError(f"{len(articles)} articles: --format text prints one article; "
+                                     "give a folder with -o DIR for one file each")
+                sys.stdout.write(article_to_text(articles[0]) + "\n")
+            else:
+                args.output.mkdir(parents=True, exist_ok=True)
+                for article in articles:
+                    (args.output / article_filename(article)).write_text(article_to_text(article),
+                                                                          encoding="utf-8")
         else:
             lines = "".join(json.dumps(item_dict(a), ensure_ascii=False) + "\n" for a in articles)
             if args.output:

@@ -7,6 +7,8 @@ Used for demos and for crawling by hand; tests call
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -17,15 +19,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "harbourgazette takes the next free one")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--data", type=Path, default=None, help="data directory (default: the bundled one)")
+    parser.add_argument("--edits", action="store_true",
+                        help="a live outlet that edits its articles: recent dates, and harbourgazette's edits "
+                             "(headline, paragraph, correction, byline, whitespace) published when you press "
+                             "Enter or send SIGUSR1")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from archiver.sample import serve_sample
 
-    outlets = serve_sample(host=args.host, port=args.port, data_dir=args.data)
+    outlets = serve_sample(host=args.host, port=args.port, data_dir=args.data, edits=args.edits)
     for name, url in outlets.urls.items():
         print(f"{name} {url}", flush=True)
+    for name, url in outlets.companions.items():
+        print(f"{name} (sitemap host) {url}", flush=True)
+    if args.edits:
+        signal.signal(signal.SIGUSR1, lambda *_: _publish(outlets))
+        print("press Enter (or send SIGUSR1) to publish the edits", flush=True)
+        threading.Thread(target=_publish_on_enter, args=(outlets,), daemon=True).start()
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -33,3 +45,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         outlets.stop()
     return 0
+
+
+def _publish(outlets) -> None:
+    for edit in outlets.publish_edits():
+        print(f"edited {edit.outlet} article {edit.article_id}: {edit.kind}", flush=True)
+
+
+def _publish_on_enter(outlets) -> None:
+    if sys.stdin.readline():         # EOF (no terminal) publishes nothing
+        _publish(outlets)

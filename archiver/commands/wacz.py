@@ -1,4 +1,9 @@
-"""``archiver wacz CRAWL_DIR -o FILE.wacz``: package a crawl (and the WARCs its revisits need) as WACZ 1.1.1."""
+"""``archiver wacz PATH -o OUT``: package crawls (and the WARCs their revisits need) as WACZ 1.1.1.
+
+PATH is one crawl folder, or an output root holding several: then each crawl
+becomes its own WACZ in the folder ``-o DIR`` (named after the crawl folder),
+or all of them one WACZ with ``--combine -o FILE.wacz``.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +13,44 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("wacz", help="package a crawl folder as a WACZ file",
+    parser = subparsers.add_parser("wacz", help="package crawl folders as WACZ files",
                                    description="Build a WACZ with pages/pages.jsonl (pages and article text), "
                                                "the crawl's WARCs and the earlier WARCs its revisits refer to.")
-    parser.add_argument("crawl_dir", type=Path, metavar="CRAWL_DIR")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="the .wacz file to write")
+    parser.add_argument("path", type=Path, metavar="PATH", help="a crawl folder, or an output root of several")
+    parser.add_argument("-o", "--output", type=Path, required=True,
+                        help="the .wacz file to write; for an output root, a folder for one WACZ per crawl")
+    parser.add_argument("--combine", action="store_true",
+                        help="package every crawl under an output root into one WACZ (-o FILE.wacz)")
     parser.add_argument("--title", help="package title (default: the crawl folder's name)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from archiver.research.wacz import package_crawl, validate
+    from archiver.research.wacz import crawl_folders, package_crawl, package_crawls, validate
 
     try:
-        path = package_crawl(args.crawl_dir, args.output, title=args.title)
-        validate(path)
+        if (args.path / "warc").is_dir():
+            crawls, single = [args.path], True
+        else:
+            crawls, single = crawl_folders(args.path), False
+            if not crawls:
+                raise FileNotFoundError(f"no WARC files in {args.path}/warc and no crawl folders under "
+                                        f"{args.path}; give a crawl folder or the output root of `archiver crawl`")
+        to_file = args.output.suffix == ".wacz"
+        if single or args.combine:
+            output = args.output if to_file else args.output / f"{args.path.resolve().name}.wacz"
+            written = [package_crawls(crawls, output, title=args.title or args.path.resolve().name)]
+        elif to_file and len(crawls) > 1:
+            raise ValueError(f"{args.path} holds {len(crawls)} crawls: {', '.join(c.name for c in crawls)}; "
+                             "give -o DIR for one WACZ each, or --combine for one WACZ of them all")
+        else:
+            written = [package_crawl(crawl, args.output if to_file else args.output / f"{crawl.name}.wacz",
+                                     title=args.title) for crawl in crawls]
+        for path in written:
+            validate(path)
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"archiver wacz: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {path} (validated)", file=sys.stderr)
+    for path in written:
+        print(f"wrote {path} (validated)", file=sys.stderr)
     return 0

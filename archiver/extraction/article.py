@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from datetime import date
 from functools import lru_cache
 
 from lxml import etree
@@ -29,6 +30,7 @@ from parsel.csstranslator import HTMLTranslator
 
 from archiver.items import Article
 from archiver.extraction import body as body_mod
+from archiver.extraction import content
 from archiver.extraction.dates import local_day, parse_date, precision, to_datetime
 from archiver.extraction.document import decode_html, parse_html
 from archiver.extraction.names import (author_tagline, dedupe, is_generic, looks_like_byline, name_key, normalize_authors,
@@ -55,22 +57,10 @@ _META_AUTHORS = (
     "author", "article:author", "og:article:author", "parsely-author", "sailthru.author", "dc.creator",
     "dcterms.creator", "citation_author", "byl", "dc.creator.name", "authors", "cxenseparse:author",
 )
-_BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') or contains(@class,'Byline')"
-    " or contains(@id,'byline') or contains(@class,'author') or contains(@class,'Author')"
-    " or contains(@class,'autor') or contains(@class,'auteur') or contains(@class,'firma')"
-    " or contains(@class,'signature') or contains(@class,'writer') or contains(@class,'contributor')"
-    " or contains(@class,'reporter') or contains(@class,'journalist')]"
-)
 _BYLINE_PREFIXES = ("By ", "BY ", "by ", "Von ", "VON ", "von ", "Por ", "POR ", "por ", "Par ", "PAR ",
                     "par ", "Door ", "Przez ", "Text: ", "Texto: ", "Autor: ", "Autorin: ", "Author: ",
                     "文/", "文／", "文｜", "记者", "記者", "新华社记者", "作者", "撰文", "Submitted by ",
-                    "Posted by ", "Written by ")
-_BYLINE_TEXT_XPATH = (
-    "//*[self::p or self::span or self::div or self::address or self::li or self::strong or self::em]"
-    "[string-length(normalize-space(.)) < 140][" + " or ".join(
-        f"starts-with(normalize-space(.), '{p}')" for p in _BYLINE_PREFIXES) + "]"
-)
+                    "Posted by ", "Written by ", "Reviewed by ", "Review by ", "Texte : ", "Texte: ")
 _AUTHOR_LINK_XPATH = (
     "//a[contains(@href,'/author/') or contains(@href,'/authors/') or contains(@href,'/autor/')"
     " or contains(@href,'/autoren/') or contains(@href,'/auteur/') or contains(@href,'/autorzy/')"
@@ -83,9 +73,11 @@ _NAME_CHILD_XPATH = (
     " | .//a[contains(@href,'/author/') or contains(@href,'/autor/') or contains(@href,'/auteur/')"
     " or contains(@href,'/people/') or contains(@href,'/profile/')]"
 )
+# Any word of a class or id marks a teaser, comment or widget region ("c-related-stories")...
 _NOT_ARTICLE_CONTEXT = {"comment", "comments", "related", "footer", "sidebar", "recirc", "teaser", "promo",
-                        "recommended", "outbrain", "taboola", "nav", "menu", "newsletter", "bio", "biography",
-                        "more", "popular", "trending", "most", "list", "card", "cards", "feed", "widget"}
+                        "recommended", "outbrain", "taboola", "newsletter", "popular", "trending"}
+# ...these only as a whole class or id: as words they are too common ("hasnt-bio", "nav-open" on <body>).
+_NOT_ARTICLE_CLASSES = {"nav", "menu", "bio", "biography", "more", "most", "list", "card", "cards", "feed", "widget"}
 _BYLINE_SELF_EXCLUDE = {"role", "job", "position", "bio", "biography", "avatar", "image", "img", "photo", "picture", "description",
                         "follow", "social", "box", "about", "more", "count", "twitter", "email"}
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•»]\s+|\s+-\s+")
@@ -102,6 +94,7 @@ class _Page:
     selectors: Mapping[str, str]
     article: Article
     sources: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # why a reconciliation rule overruled the layer order
     warnings: list[str] = field(default_factory=list)
 
     def css(self, key: str) -> list[Any]:
@@ -122,9 +115,13 @@ class _Page:
     def select_elements(self, key: str) -> list[HtmlElement]:
         return [item for item in self.css(key) if isinstance(item, HtmlElement)]
 
-    def set(self, name: str, value: Any, source: str) -> None:
+    def set(self, name: str, value: Any, source: str, reason: str | None = None) -> None:
         setattr(self.article, name, value)
         self.sources[name] = source
+        if reason:
+            self.reasons[name] = reason
+        else:
+            self.reasons.pop(name, None)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -161,6 +158,8 @@ def extract_article(html: bytes | str, url: str, *, outlet: str | None = None,
     _lead_image(page)
     _body(page)
     article.extraction = {"sources": page.sources, "warnings": page.warnings}
+    if page.reasons:
+        article.extraction["reasons"] = page.reasons
     return article
 
 
@@ -219,17 +218,42 @@ def _title(page: _Page) -> None:
             if key == other or (len(other) > 20 and key.startswith(other)):
                 page.set("title", h1, source)
                 return
-        if len(key) > 10 and title_text and _title_key(title_text).startswith(key):
-            page.set("title", h1, "text")
-            return
-    if structured:
+    printed = _heading_in_title_tag(page, title_text)
+    if printed:
+        page.set("title", printed, "text")
+    elif structured:
         page.set("title", _strip_site_suffix(structured[0][0], page), structured[0][1])
-    elif len(h1s) == 1:
+    elif len(h1s) == 1 and (len(_title_key(title_text)) < 10 or _shares_words(h1s[0], title_text)):
         page.set("title", h1s[0], "text")
     elif title_text:
         page.set("title", _strip_site_suffix(title_text, page), "text")
     else:
         page.warn("no title found")
+
+
+def _shares_words(heading: str, title_text: str) -> bool:
+    """Most of the heading's words are in the <title>: the <h1> is this page's headline, not a greeting."""
+    words = {name_key(w) for w in heading.split()} - {""}
+    return bool(words) and len(words & {name_key(w) for w in title_text.split()}) * 2 >= len(words)
+
+
+def _heading_in_title_tag(page: _Page, title_text: str) -> str | None:
+    """The longest printed heading that the <title> repeats: the headline, without the site's name.
+
+    A site's name is often the page's only <h1> ("Silicon Exposed") while the post's
+    headline is an <h2>/<h3> that the <title> names in full.
+    """
+    title_key = _title_key(title_text)
+    if len(title_key) < 10:
+        return None
+    found = None
+    for heading in page.root.xpath("(//h1|//h2|//h3)[position() <= 40]"):
+        text = body_mod.normalize_space(heading.text_content()).rstrip("¶#").strip()
+        key = _title_key(text)
+        if (len(key) > 10 and 2 * len(key) > len(title_key) and (title_key.startswith(key) or title_key.endswith(key))
+                and (found is None or (title_key.startswith(key), len(key)) > found[0])):
+            found = ((title_key.startswith(key), len(key)), text)  # "Headline | Site" before "Site: Headline"
+    return found[1] if found else None
 
 
 def _strip_site_suffix(title: str, page: _Page) -> str:
@@ -371,12 +395,45 @@ def _first_last(name: str) -> str:
     return f"{first.strip()} {last.strip()}" if comma and first.strip() and "," not in first else name
 
 
+_BYLINE_MARKER = re.compile(r"byline|Byline|author|Author|autor|auteur|firma|signature|writer|contributor|reporter"
+                            r"|journalist")
+_BYLINE_TEXT_TAGS = ("p", "span", "div", "address", "li", "strong", "em")
+
+
+def _marked_bylines(root: HtmlElement) -> list[HtmlElement]:
+    """Elements marked as bylines: rel/itemprop author, or a byline/author class (one pass, no XPath)."""
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("rel") == "author" or element.get("itemprop") == "author" or _BYLINE_MARKER.search(
+                element.get("class") or "") or "byline" in (element.get("id") or ""):
+            found.append(element)
+    return found
+
+
+def _prefixed_bylines(root: HtmlElement) -> list[HtmlElement]:
+    """Short elements whose text starts with a byline prefix ("By ", "Von ", "Por ", "文/")."""
+    found = []
+    for element in root.iter(*_BYLINE_TEXT_TAGS):
+        head = element.text or ""
+        if not head.strip() and len(element) and isinstance(element[0].tag, str):
+            head = f"{element[0].text or ''}{element[0].tail or ''}"
+        head = " ".join(head.split()) + " "
+        if head.startswith(_BYLINE_PREFIXES) and len(body_mod.normalize_space(element.text_content())) < 140:
+            found.append(element)
+    return found
+
+
+_AUTHOR_LINKS = etree.XPath(_AUTHOR_LINK_XPATH)
+
+
 def _printed_byline(page: _Page) -> tuple[list[str], str] | None:
     """Names and text of the byline as printed: by class, by a "By ..." line, or by author-page links."""
-    for xpath in (_BYLINE_XPATH, _BYLINE_TEXT_XPATH, _AUTHOR_LINK_XPATH):
+    for finder in (_marked_bylines, _prefixed_bylines, _AUTHOR_LINKS):
         chosen: list[HtmlElement] = []
-        matches = page.root.xpath(xpath)
-        if xpath is _BYLINE_TEXT_XPATH:  # the innermost "By ..." element, not its wrappers
+        matches = finder(page.root)
+        if finder is _prefixed_bylines:  # the innermost "By ..." element, not its wrappers
             inner = set()
             for element in matches:
                 inner.update(element.iterancestors())
@@ -397,7 +454,7 @@ def _printed_byline(page: _Page) -> tuple[list[str], str] | None:
         texts = [_inline_text(e) for e in chosen]
         names = dedupe(n for e, t in zip(chosen, texts) for n in _names_in_byline(e, t))
         names = _filter_people(names, page, drop_site=False)
-        if names and not (xpath is _BYLINE_TEXT_XPATH and _looks_like_sentence(texts[0])):
+        if names and not (finder is _prefixed_bylines and _looks_like_sentence(texts[0])):
             return names, " ".join(texts)
     return None
 
@@ -432,8 +489,22 @@ def _looks_like_sentence(text: str) -> bool:
 
 
 def _in_non_article_context(element: HtmlElement) -> bool:
+    """Inside page furniture: comments, teasers, related lists, navigation, a page footer.
+
+    An article's own <footer> (WordPress themes print byline and date there) is not furniture;
+    <body> and <html> classes describe the whole page and are not looked at.
+    """
     for ancestor in element.iterancestors():
-        if ancestor.tag in {"footer", "nav", "aside"} or body_mod.class_tokens(ancestor) & _NOT_ARTICLE_CONTEXT:
+        if ancestor.tag in {"body", "html"}:
+            return False
+        if ancestor.tag in {"nav", "aside"}:
+            return True
+        names = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower().split()
+        words = {w for name in names for w in re.split(r"[^a-z0-9]+", name) if w}
+        if (ancestor.tag == "footer" or "footer" in words) and not any(
+                a.tag == "article" for a in ancestor.iterancestors()):
+            return True
+        if set(names) & _NOT_ARTICLE_CLASSES or (words - {"footer"}) & _NOT_ARTICLE_CONTEXT:
             return True
     return False
 
@@ -487,6 +558,7 @@ def _authors(page: _Page) -> None:
 class _DateCandidate:
     iso: str
     source: str
+    text_day: str | None = None  # the calendar day as printed for readers, when the element shows one
 
 
 def _date_candidates(page: _Page, which: str) -> list[_DateCandidate]:
@@ -537,23 +609,51 @@ def _dates(page: _Page) -> None:
         page.set("date_modified", modified[0].iso, modified[0].source)
     candidates = _date_candidates(page, "published")
     # The printed date is read only where it can change the outcome (it costs a DOM scan).
-    printed = _printed_dates(page) if not candidates or candidates[0].source == "meta" else []
+    printed = _printed_dates(page) if not candidates or candidates[0].source == "meta" or _is_utc(
+        candidates[0].iso) else []
     if not candidates:
         candidates = printed or _htmldate(page)
     if not candidates:
         page.warn("no date_published found")
         return
-    chosen = candidates[0]
+    chosen, reason = candidates[0], None
     if chosen.source == "meta" and modified and _same_instant(chosen.iso, modified[0].iso):
         earlier = [c for c in candidates[1:] if _earlier(c.iso, chosen.iso)]
         if earlier:
-            chosen = earlier[0]  # the meta "published" tag carried the modified time
+            chosen, reason = earlier[0], "the meta published tag carried the modified time"
     if chosen.source == "meta" and printed and _earlier(printed[0].iso, chosen.iso):
-        chosen = printed[0]  # the page prints an earlier day than its meta tag: the tag is the update
+        chosen, reason = printed[0], "the day printed on the page is earlier than its meta tag (the tag is the update)"
     better = [c for c in candidates if local_day(c.iso) == local_day(chosen.iso) and precision(c.iso) > precision(chosen.iso)]
     if better:
-        chosen = max(better, key=lambda c: precision(c.iso))
-    page.set("date_published", chosen.iso, chosen.source)
+        chosen, reason = max(better, key=lambda c: precision(c.iso)), "same day, with time and offset"
+    local = [c for c in candidates + printed if precision(c.iso) == 2 and not _is_utc(c.iso)
+             and _same_instant_any_offset(c.iso, chosen.iso)] if _is_utc(chosen.iso) else []
+    if local:
+        chosen, reason = local[0], f"same instant as {chosen.source}, in the publisher's own offset"
+    elif _is_utc(chosen.iso) and printed and printed[0] is not chosen:
+        shown, layer = printed[0], chosen.source
+        if shown.text_day and _day_shifted_by_utc(shown.text_day, chosen.iso):
+            chosen, reason = _DateCandidate(shown.text_day, "text"), f"{layer} gives UTC; the day printed in the byline decides"
+    page.set("date_published", chosen.iso, chosen.source, reason)
+
+
+def _is_utc(iso: str) -> bool:
+    return precision(iso) == 2 and (iso.endswith("Z") or iso.endswith("+00:00"))
+
+
+def _day_shifted_by_utc(printed_day: str, utc_iso: str) -> bool:
+    """The printed day is the UTC instant's day in some real time zone (UTC-12 to UTC+14), and not its UTC day."""
+    instant = to_datetime(utc_iso)
+    shift = (date.fromisoformat(printed_day) - instant.date()).days
+    minutes = instant.hour * 60 + instant.minute
+    return (shift == -1 and minutes < 12 * 60) or (shift == 1 and minutes >= 10 * 60)
+
+
+def _same_instant_any_offset(a: str, b: str) -> bool:
+    try:
+        return to_datetime(a) == to_datetime(b)
+    except (ValueError, TypeError):
+        return False
 
 
 _DATE_TOKENS = {"date", "time", "datetime", "timestamp", "published", "pubdate", "datum", "fecha", "data",
@@ -568,17 +668,21 @@ def _printed_dates(page: _Page) -> list[_DateCandidate]:
     """
     language = page.article.language
     found: list[_DateCandidate] = []
-    for element in page.root.iter("time"):
-        if _in_non_article_context(element):
+    times = list(page.root.iter("time"))
+    times.sort(key=lambda t: not (body_mod.class_tokens(t) & {"published", "pubdate", "datepublished"}
+                                  or t.get("itemprop") == "datePublished" or t.get("pubdate") is not None))
+    for element in times:
+        tokens = body_mod.class_tokens(element)
+        if _in_non_article_context(element) or (tokens & {"updated", "modified"} and "published" not in tokens):
             continue
         parent = element.getparent()
         before = (parent.text or "") if parent is not None else ""
         if _UPDATED.search(before[-30:]) or _UPDATED.search(element.text_content()[:20]):
             continue
-        iso = parse_date(element.get("datetime"), language=language) or parse_date(
-            body_mod.normalize_space(element.text_content()), language=language)
+        shown = parse_date(body_mod.normalize_space(element.text_content()), language=language)
+        iso = parse_date(element.get("datetime"), language=language) or shown
         if iso:
-            found.append(_DateCandidate(iso, "text"))
+            found.append(_DateCandidate(iso, "text", local_day(shown) if shown else None))
             break
     for element in page.root.xpath("//*[@class][self::p or self::span or self::div or self::li or self::small]"):
         if not body_mod.class_tokens(element) & _DATE_TOKENS or _in_non_article_context(element):
@@ -588,7 +692,7 @@ def _printed_dates(page: _Page) -> list[_DateCandidate]:
             continue
         iso = parse_date(text, language=language)
         if iso:
-            found.append(_DateCandidate(iso, "text"))
+            found.append(_DateCandidate(iso, "text", local_day(iso)))
             break
     if len(found) == 2 and local_day(found[0].iso) == local_day(found[1].iso):
         found.sort(key=lambda c: -precision(c.iso))
@@ -713,15 +817,36 @@ def _general_body(page: _Page) -> tuple[body_mod.Body | None, str | None]:
     structured = body_mod.body_from_text(structured_text) if structured_text else None
     if structured and len(structured.paragraphs) >= 2:
         return structured, "json-ld"
-    extracted = body_mod.body_from_trafilatura(page.root, page.url)  # last step: trafilatura may prune the tree
+    scored, source = _scored_body(page), "text"
+    extracted = scored
+    if scored is None or _chars(scored) < _MIN_SCORED_CHARS:  # last step: trafilatura may prune the tree
+        second = body_mod.body_from_trafilatura(page.root, page.url)
+        if scored is None or _chars(second) > 1.5 * _chars(scored):
+            extracted, source = second, "trafilatura"
     if structured and structured.paragraphs:
         extracted_len = sum(len(p) for p in extracted.paragraphs)
         if extracted_len < 0.5 * len(structured_text or ""):
             page.warn("body from JSON-LD articleBody: the page shows less text (teaser or paywall)")
             return structured, "json-ld"
     if extracted.paragraphs:
-        return extracted, "trafilatura"
+        return extracted, source
     return structured, "json-ld" if structured else None
+
+
+_MIN_SCORED_CHARS = 800  # below this, a second opinion (trafilatura) is worth its cost
+
+
+def _scored_body(page: _Page) -> body_mod.Body | None:
+    """The article container found by paragraph scoring, walked like an outlet's body."""
+    containers = content.main_containers(page.root)
+    if not containers:
+        return None
+    found = body_mod.body_from_containers(containers, page.url, keep_tables=True)
+    return found if found.paragraphs else None
+
+
+def _chars(found: body_mod.Body) -> int:
+    return sum(len(p) for p in found.paragraphs)
 
 
 def _first(values: list[str] | None) -> str | None:

@@ -48,6 +48,8 @@ _RELATED_LABEL = re.compile(
 _NOISE_PARAGRAPH = re.compile(
     r"^(?:advertisement|anzeige|werbung|publicidad|publicité|publicidade|reklama|广告|広告|sponsored|"
     r"share(?:\s+this)?(?:\s+article)?|teilen|compartir|partager|"
+    r"(?:back\s+to|return\s+to)\s+top|nach\s+oben|zurück\s+nach\s+oben|volver\s+arriba|retour\s+en\s+haut|"
+    r"haut\s+de\s+(?:la\s+)?page|voltar\s+ao\s+topo|do\s+góry|ページ(?:の)?(?:トップ|先頭)へ?|返回顶部|"
     r"sign\s+up.*newsletter.*|subscribe.*|abonnieren.*|suscríbete.*|abonnez-vous.*|assine.*|"
     r"the\s+views\s+expressed\s+in\s+opinion\s+pieces.*|this\s+article\s+(?:was\s+)?(?:first\s+)?"
     r"(?:appeared|published)\s+(?:in|on)\s+.{0,60}|copyright\s+©?.*|©.*|all\s+rights\s+reserved.*)$",
@@ -66,9 +68,9 @@ def normalize_space(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u200b", "").split())
 
 
-def class_tokens(element: HtmlElement) -> set[str]:
+def class_tokens(element: HtmlElement, *, with_id: bool = True) -> set[str]:
     """Class and id split into words: "article__related-article" -> {article, related, ...}."""
-    raw = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    raw = f"{element.get('class', '')} {element.get('id', '') if with_id else ''}".lower()
     tokens = set(re.split(r"[^a-z0-9]+", raw))
     tokens.update(raw.split())
     tokens.update(t.replace("_", "-") for t in raw.split())
@@ -76,17 +78,22 @@ def class_tokens(element: HtmlElement) -> set[str]:
     return tokens
 
 
-def is_boilerplate(element: HtmlElement) -> bool:
+def is_boilerplate(element: HtmlElement, *, with_id: bool = True) -> bool:
+    """Hidden, or classed as page furniture; ``with_id=False`` ignores ids, which on pages we
+    know nothing about are often headings' anchors ("sharing-with-a-team")."""
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
     style = element.get("style", "").replace(" ", "").lower()
     if "display:none" in style:
         return True
-    return bool(class_tokens(element) & _BOILERPLATE_TOKENS)
+    tokens = class_tokens(element, with_id=with_id)
+    if not with_id and len(element.get("class", "").split()) > 4:
+        tokens = {t for t in tokens if len(t) > 2}  # generated class names ("hb ad bo"): two letters mean nothing
+    return bool(tokens & _BOILERPLATE_TOKENS)
 
 
-def is_related_box(element: HtmlElement) -> bool:
-    return bool(class_tokens(element) & _RELATED_TOKENS) and element.find(".//a[@href]") is not None
+def is_related_box(element: HtmlElement, *, with_id: bool = True) -> bool:
+    return bool(class_tokens(element, with_id=with_id) & _RELATED_TOKENS) and element.find(".//a[@href]") is not None
 
 
 def drop_paragraph(body: Body, index: int) -> None:
@@ -98,9 +105,12 @@ def drop_paragraph(body: Body, index: int) -> None:
 
 
 def body_from_containers(containers: Iterable[HtmlElement], base_url: str,
-                         related_elements: Iterable[HtmlElement] = ()) -> Body:
-    """Walk known body containers in order, collecting paragraphs, links and related boxes."""
-    walker = _Walker(base_url, set(related_elements))
+                         related_elements: Iterable[HtmlElement] = (), *, keep_tables: bool = False) -> Body:
+    """Walk known body containers in order, collecting paragraphs, links and related boxes.
+
+    ``keep_tables`` keeps data tables, one paragraph per row (outlet bodies keep their old shape).
+    """
+    walker = _Walker(base_url, set(related_elements), keep_tables=keep_tables)
     for container in containers:
         walker.walk(container, top=True)
     return walker.body
@@ -126,7 +136,7 @@ def body_from_trafilatura(document: str | HtmlElement, base_url: str) -> Body:
 
     xml = trafilatura.extract(document, url=base_url or None, output_format="xml", include_links=True,
                               include_comments=False, include_tables=False, include_images=False,
-                              with_metadata=False, deduplicate=False)
+                              with_metadata=False, deduplicate=False, fast=True)
     body = Body()
     if not xml:
         return body
@@ -154,19 +164,23 @@ def body_from_trafilatura(document: str | HtmlElement, base_url: str) -> Body:
 
 
 class _Walker:
-    def __init__(self, base_url: str, related_elements: set[HtmlElement]) -> None:
+    def __init__(self, base_url: str, related_elements: set[HtmlElement], *, keep_tables: bool = False) -> None:
         self.base_url = base_url
+        self.keep_tables = keep_tables
         self.related_elements = related_elements
         self.body = Body()
 
     def walk(self, element: HtmlElement, top: bool = False) -> None:
         if not isinstance(element.tag, str):
             return
-        if element in self.related_elements or (not top and is_related_box(element)):
+        if element in self.related_elements or (not top and is_related_box(element, with_id=not self.keep_tables)):
             self._add_related(element)
             return
         tag = element.tag.lower()
-        if not top and (tag in _SKIP_TAGS or tag == "aside" or is_boilerplate(element)):
+        if tag == "table" and self.keep_tables and not top and not is_boilerplate(element):
+            self._add_table(element)
+            return
+        if not top and (tag in _SKIP_TAGS or tag == "aside" or is_boilerplate(element, with_id=not self.keep_tables)):
             return
         if tag in _BLOCK_TAGS and not (tag in {"li", "blockquote"} and element.xpath(_NESTED_BLOCKS)):
             self._add_paragraph(element)
@@ -181,6 +195,19 @@ class _Walker:
         for child in element:
             self.walk(child)
             self._add_loose_text(child.tail)
+
+    def _add_table(self, table: HtmlElement) -> None:
+        """A data table, one paragraph per row; a layout table (rows holding blocks) is walked instead."""
+        if table.xpath(".//table|.//p|.//div"):
+            for child in table.iter("td", "th"):
+                if child.getparent() is not None and child.getparent().getparent() in (table, *table.findall("tbody")):
+                    self.walk(child, top=True)
+            return
+        for row in table.iter("tr"):
+            cells = [normalize_space(element_text(cell)) for cell in row if isinstance(cell.tag, str)]
+            text = " ".join(c for c in cells if c)
+            if text:
+                self._append(text, [])
 
     def _add_loose_text(self, text: str | None) -> None:
         """Text directly inside a container (paragraphs separated only by <br>)."""

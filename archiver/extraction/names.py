@@ -14,7 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 
 _PREFIX = re.compile(
-    r"^\s*(?:(?:written|reported|reporting|posted|story|words|text|photos?|analysis|interview|compiled)\s+by"
+    r"^\s*(?:(?:written|reported|reporting|posted|story|words|text|photos?|analysis|interview|compiled|"
+    r"reviewed|review|tested|edited)\s+by|our\s+experts?|unser(?:e)?\s+expert(?:in|e)?|more\s+(?:from|by)"
     r"|an?\s+(?:\w+\s+)?by|by|von|vom|por|par|di|door|przez|av|af|από|от|autor(?:in|a|es|en)?|authors?"
     r"|texto?|texte|tekst|escrito\s+por|publicado\s+por|publi[ée]\s+par|geschrieben\s+von|ein\s+\w+\s+von"
     r"|redacci[óo]n|reportage\s+de|mit|with|submitted\s+by|verfasst\s+von)\s*[:\-–—]?(?:\s+|$)",
@@ -26,6 +27,7 @@ _CJK_PREFIX = re.compile(
 _CJK_SUFFIX = re.compile(r"\s*(?:记者|記者|特派員|編集委員|論説委員|撮影|报道|報道|通讯员)$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _PAREN = re.compile(r"[(\[（【]([^)\]）】]*)[)\]）】]")
+_WITH = re.compile(r"^(?:avec|with|mit|con|com|z|met)\s+", re.IGNORECASE)
 _EMAIL_URL_HANDLE = re.compile(r"\S+@\S+\.\S+|https?://\S+|www\.\S+|@\w+")
 # Where a byline stops being names: dates, "Updated", times.
 _MONTHS = (
@@ -77,7 +79,12 @@ _ROLE_HEADS = {
     "periodista", "correspondant", "correspondante", "journaliste", "rédaction", "correspondente",
     "repórter", "redação", "dziennikarz", "dziennikarka", "korespondent", "korespondentka", "redakcja",
     "reporterin", "desk", "team", "newsroom", "bureau", "intern", "envoyé", "envoyée", "enviado", "enviada",
+    "chefredakteur", "chefredakteurin", "ressortleiter", "ressortleiterin", "herausgeber", "herausgeberin",
+    "redactor-jefe", "rédacteur", "rédactrice", "editor-in-chief", "editora", "redatora", "redator",
 }
+_ROLE_WORDS |= _ROLE_HEADS
+# "Slate Staff", "Team Kitchen": an organisation's byline, kept whole.
+_ORGANISATION_MARKERS = {"staff", "team", "redaktion", "editors", "desk"}
 _GENERIC = {
     "admin", "administrator", "staff", "editor", "editors", "redaktion", "the editors", "editorial board",
     "editorial", "newsroom", "web desk", "news desk", "desk", "anonymous", "unknown", "guest", "guest author",
@@ -204,7 +211,9 @@ def _names_from_segment(text: str) -> list[str]:
         text = whole.group(1)  # "（山田太郎）": the whole byline in parentheses
     # Parenthesised agencies become affiliation parts, other parentheses go.
     parens = [p.strip() for p in _PAREN.findall(text)]
-    text = _PAREN.sub(" ", text)
+    # "Martin Untersinger (avec Damien Leloup et Morgane Tual)": co-authors printed in parentheses.
+    with_more = [_WITH.sub("", p) for p in parens if _WITH.match(p)]
+    text = _PAREN.sub(" ", text) + "".join(f" and {p}" for p in with_more)
     text = _strip_prefixes(_clean_spaces(text))
     text = _TRAILER.sub("", text).strip(" ,;:-–—")
     parts = _split_parts(text)
@@ -289,6 +298,9 @@ def _clean_part(part: str, *, after_comma: bool) -> list[str]:
 def _strip_role_suffix(part: str) -> str:
     """Drop a trailing role or agency ("Jane Doe Staff Writer", "JANE DOE Associated Press")."""
     tokens = part.split()
+    if len(tokens) == 2 and (tokens[1].casefold() in _ORGANISATION_MARKERS or tokens[0].casefold() == "team") \
+            and tokens[0][:1].isupper() and tokens[1][:1].isupper():
+        return part  # "Slate Staff", "Team Kitchen": an organisation, not a person with a role
     for size in (3, 2, 1):
         if len(tokens) > size + 1 and is_agency(" ".join(tokens[-size:])):
             tokens = tokens[:-size]

@@ -8,6 +8,7 @@ them into WARC/1.1 records (one gzip member each) in rolling files, and
 
 from archiver.recording.dedup import DigestIndex
 from archiver.recording.exchange import Exchange
+from archiver.recording.records import RevisitTarget
 from archiver.recording.writer import DiskFullError, WarcLocation, WarcWriteError, WarcWriter
 
-__all__ = ["DigestIndex", "DiskFullError", "Exchange", "WarcLocation", "WarcWriteError", "WarcWriter"]
+__all__ = ["DigestIndex", "DiskFullError", "Exchange", "RevisitTarget", "WarcLocation", "WarcWriteError", "WarcWriter"]

@@ -35,6 +35,7 @@ from archiver.recording.exchange import Exchange
 
 WARC_VERSION = "WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 HTTP_RESPONSE_TYPE = "application/http; msgtype=response"
 HTTP_REQUEST_TYPE = "application/http; msgtype=request"
 WARC_FIELDS_TYPE = "application/warc-fields"
@@ -333,6 +334,24 @@ class RecordBuilder:
             ("Content-Type", HTTP_RESPONSE_TYPE),
         ]
         return WarcRecord("revisit", fields, response.http_block, None, response.payload_digest)
+
+    def not_modified(self, ex: Exchange, target: RevisitTarget, *, warcinfo_id: str) -> WarcRecord:
+        """A 304 to a conditional request: the server confirmed *target* is still current.
+
+        WARC/1.1 (6.7.3): a ``revisit`` with the server-not-modified profile whose block
+        is the 304's own status line and headers; it has no payload, so no payload digest.
+        """
+        fields = self._exchange_base("revisit", ex, warcinfo_id)
+        http_block = response_http_block(ex, 0)
+        fields += [
+            ("WARC-Profile", NOT_MODIFIED_PROFILE),
+            ("WARC-Refers-To-Target-URI", _clean(target.uri)),
+            ("WARC-Refers-To-Date", target.warc_date),
+            ("WARC-Refers-To", target.record_id),
+            ("WARC-Block-Digest", self.digests(http_block, None)[1]),
+            ("Content-Type", HTTP_RESPONSE_TYPE),
+        ]
+        return WarcRecord("revisit", fields, http_block, None, None)
 
     def request(self, ex: Exchange, *, concurrent_to: str, warcinfo_id: str) -> WarcRecord:
         fields = self._exchange_base("request", ex, warcinfo_id)

@@ -23,7 +23,7 @@ import os
 import re
 import socket
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
@@ -70,6 +70,7 @@ class WarcLocation:
     record_id: str
     warc_date: str
     record_type: str
+    refers_to: StoredPayload | None = None  # a revisit's original: the record that holds the payload
 
 
 @dataclass
@@ -157,7 +158,17 @@ class WarcWriter:
             location = self._emit(current, [main, request], exchange.url)[0]
             if dedupable and main.rec_type == "response":
                 self._remember(main, location, payload.length)
+            elif main.rec_type == "revisit":
+                location = replace(location, refers_to=hit)
             return location
+
+    def write_not_modified(self, exchange: Exchange, target: RevisitTarget) -> WarcLocation:
+        """A 304 as a server-not-modified ``revisit`` pointing at *target*, then its request."""
+        with self._lock:
+            current = self._current_file()
+            main = self._builder.not_modified(exchange, target, warcinfo_id=current.warcinfo_id)
+            request = self._builder.request(exchange, concurrent_to=main.record_id, warcinfo_id=current.warcinfo_id)
+            return self._emit(current, [main, request], exchange.url)[0]
 
     def write_resource(
         self,

@@ -7,8 +7,10 @@ takes the crawl-time fields from the records:
 
 * ``captured_at`` = WARC-Date of the response (or revisit) record,
 * ``warc`` = its file name, record id and offset,
-* ``screenshot`` = ``screenshots/<url_key(url)>.png`` when a ``urn:fullPage:<url>``
-  record exists (the crawl's file name for it; the PNG itself is in that record).
+* ``screenshot`` = ``screenshots/<screenshot_filename(url, its WARC-Date)>`` when a
+  ``urn:fullPage:<url>`` record exists (the crawl's file name for it; the PNG itself is in that record),
+* ``version`` and ``previous`` = as the metadata record says (the crawl's history
+  of the article: they are not in the page).
 
 WARCs without metadata records (made by other tools) give one item per 200
 HTML response whose URL matches the outlet's ``article_pattern``.
@@ -23,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archiver.extraction import extract_article
+from archiver.filenames import screenshot_filename
 from archiver.items import Article
 from archiver.outlets import OutletProfile, load_profiles
 from archiver.research.records import Archive, RecordInfo, body_encoding, read_record
@@ -45,9 +48,10 @@ def extract_record(archive: Archive, record: RecordInfo, profile: OutletProfile 
                               encoding=body_encoding(record))
     article.captured_at = record.date
     article.warc = {"filename": record.filename, "record_id": record.record_id, "offset": record.offset}
-    if any(r.type == "resource" and r.uri == SCREENSHOT_PREFIX + record.uri for r in archive.records):
-        from archiver.capture.render import url_key   # late: it pulls in Playwright and Scrapy
-        article.screenshot = f"screenshots/{url_key(record.uri)}.png"
+    shot = next((r for r in archive.records if r.type == "resource" and r.uri == SCREENSHOT_PREFIX + record.uri),
+                None)
+    if shot is not None:
+        article.screenshot = f"screenshots/{screenshot_filename(record.uri, shot.date)}"
     return article
 
 
@@ -61,8 +65,11 @@ def extract_items(paths: Iterable[Path], outlet: str | None = None) -> Iterator[
         if source is None:
             raise LookupError(f"{meta.uri} refers to {meta.header('WARC-Refers-To')}, which is not in the "
                               "given WARCs; give every WARC file of the crawl")
-        name = json.loads(read_record(meta)).get("outlet") or outlet
-        yield extract_record(archive, source, profile_named(name) if name else fallback)
+        recorded = json.loads(read_record(meta))
+        name = recorded.get("outlet") or outlet
+        article = extract_record(archive, source, profile_named(name) if name else fallback)
+        article.version, article.previous = recorded.get("version"), recorded.get("previous")
+        yield article
     if metadata:
         return
     if fallback is None:

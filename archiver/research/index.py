@@ -7,6 +7,7 @@ the WARCs sit together in ``archive/``) unless *relative_to* is given.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,3 +42,26 @@ def write_crawl_index(crawl_dir: Path) -> Path:
     """``<crawl_dir>/index.cdxj`` for the crawl's own WARCs, paths relative to the crawl folder."""
     crawl_dir = Path(crawl_dir)
     return write_index([crawl_dir / "warc"], crawl_dir / CRAWL_INDEX, relative_to=crawl_dir)
+
+
+def drop_not_modified(index: Path) -> int:
+    """Remove the server-not-modified revisits (a 304 re-check) from a replay index; returns how many.
+
+    They confirm an earlier capture and hold no page: pywb would replay the 304
+    itself, an empty answer, for any time after the re-check. Without them a
+    replay at that time shows the closest capture, the page the 304 confirmed.
+    """
+    index = Path(index)
+    kept, dropped = [], 0
+    with open(index, encoding="utf-8") as fh:
+        for line in fh:
+            fields = json.loads(line.split(" ", 2)[2]) if line.count(" ") >= 2 else {}
+            if fields.get("mime") == "warc/revisit" and fields.get("status") == "304":
+                dropped += 1
+            else:
+                kept.append(line)
+    if dropped:
+        partial = index.with_name(index.name + ".part")
+        partial.write_text("".join(kept), encoding="utf-8")
+        partial.replace(index)
+    return dropped

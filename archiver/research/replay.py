@@ -10,6 +10,8 @@ encoding as ``X-Archive-Orig-Content-Encoding``; pywb passes unknown headers
 through untouched, so the browser sees an identity body with no
 Content-Encoding, which is right. Revisits (identical-payload-digest) are
 resolved by pywb through WARC-Refers-To-Target-URI/Date lookups in the index.
+Server-not-modified revisits (a 304 to a re-check) are left out of the replay
+index: pywb would replay the empty 304 itself (``drop_not_modified``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.research.index import write_index
+from archiver.research.index import drop_not_modified, write_index
 from archiver.research.pages import collect_pages
 from archiver.research.proxy import FilteringProxy
 from archiver.research.records import warc_files
@@ -108,7 +110,7 @@ def build_collection(paths: list[Path], directory: Path, *, framed: bool = True)
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(source.path.resolve())
-    write_index(everything, coll / "indexes" / "index.cdxj")
+    drop_not_modified(write_index(everything, coll / "indexes" / "index.cdxj"))
     (coll / "static" / PAGE_LIST).write_text(_page_list(sources), encoding="utf-8")
     banner = coll / "templates" / "custom_banner.html"
     if framed:

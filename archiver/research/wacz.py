@@ -16,12 +16,29 @@ from archiver.research.revisits import referenced_warcs
 from archiver.research.tools import run_tool
 
 
+def crawl_folders(root: Path) -> list[Path]:
+    """The crawl folders directly under an output root (each with WARC files in warc/), by name."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if (p / "warc").is_dir() and warc_files([p / "warc"]))
+
+
 def package_crawl(crawl_dir: Path, output: Path, *, title: str | None = None) -> Path:
     """Write *output* (.wacz) for *crawl_dir*; raises RuntimeError when py-wacz refuses."""
-    crawl_dir, output = Path(crawl_dir), Path(output)
-    own = warc_files([crawl_dir / "warc"]) if (crawl_dir / "warc").is_dir() else []
-    if not own:
-        raise FileNotFoundError(f"no WARC files in {crawl_dir}/warc; give a crawl folder made by `archiver crawl`")
+    return package_crawls([Path(crawl_dir)], output, title=title or Path(crawl_dir).name)
+
+
+def package_crawls(crawl_dirs: list[Path], output: Path, *, title: str) -> Path:
+    """One WACZ of several crawls: their WARCs, the earlier ones their revisits need, all their pages."""
+    output = Path(output)
+    own = []
+    for crawl_dir in map(Path, crawl_dirs):
+        found = warc_files([crawl_dir / "warc"]) if (crawl_dir / "warc").is_dir() else []
+        if not found:
+            raise FileNotFoundError(f"no WARC files in {crawl_dir}/warc; give a crawl folder made by "
+                                    "`archiver crawl`, or the output root that holds them")
+        own += found
     sources = own + referenced_warcs(own)
     names = [s.filename for s in sources]
     if len(set(names)) != len(names):
@@ -30,7 +47,7 @@ def package_crawl(crawl_dir: Path, output: Path, *, title: str | None = None) ->
     with tempfile.TemporaryDirectory() as tmp:
         pages = write_pages(collect_pages(own), Path(tmp) / "pages.jsonl")
         run_tool("wacz", "create", "-o", str(output), "-p", str(pages), "--copy-pages",
-                 "--title", title or crawl_dir.name, *[str(s.path) for s in sources])
+                 "--title", title, *[str(s.path) for s in sources])
     return output
 
 

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from archiver.sample.edits import Edit, Edition
 from archiver.sample.harbourgazette import HarbourGazette
 from archiver.sample.site import Outlet, Request, Response
 from archiver.sample.store import DATA_DIR, ArticleStore, copy_sample_data, load_articles
@@ -135,8 +136,16 @@ class SampleOutlets:
 
     urls: dict[str, str]
     data_dir: Path
+    companions: dict[str, str] = field(default_factory=dict)   # outlet -> its second host (MT's static host)
+    edition: Edition | None = None      # with edits on: publish_edits() changes the articles
     _servers: list[OutletServer] = field(default_factory=list, repr=False)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)
+
+    def publish_edits(self) -> tuple[Edit, ...]:
+        """Serve the edited articles from now on (needs ``serve_sample(edits=True)``)."""
+        if self.edition is None:
+            raise RuntimeError("the sample outlets were started without edits; use serve_sample(edits=True)")
+        return self.edition.publish()
 
     def stop(self) -> None:
         for server in self._servers:
@@ -147,6 +156,14 @@ class SampleOutlets:
         self._servers.clear()
         self._threads.clear()
 
+    def _start(self, server: OutletServer, thread_name: str) -> str:
+        """Serve in a background thread; returns the server's base URL."""
+        self._servers.append(server)
+        thread = threading.Thread(target=server.serve_forever, name=thread_name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return server.base
+
     def __enter__(self) -> "SampleOutlets":
         return self
 
@@ -154,20 +171,28 @@ class SampleOutlets:
         self.stop()
 
 
-def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None = None) -> SampleOutlets:
-    """Serve both outlets in background threads: MT on `port` (0 = any free), harbourgazette on the next free port."""
+def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None = None,
+                 edits: bool = False) -> SampleOutlets:
+    """Serve both outlets in background threads: MT on `port` (0 = any free), harbourgazette on the next free port.
+
+    With *edits*, the outlets are live (recent dates) and ``publish_edits()`` edits articles (archiver.sample.edits).
+    """
     data_dir = Path(data_dir) if data_dir else DATA_DIR
-    outlets = SampleOutlets(urls={}, data_dir=data_dir)
+    outlets = SampleOutlets(urls={}, data_dir=data_dir, edition=Edition() if edits else None)
     next_port = port
     try:
         for name, cls in OUTLET_CLASSES.items():
-            server = _bind(host, next_port, cls(ArticleStore(name, data_dir)), exact=not outlets._servers)
-            outlets._servers.append(server)
-            outlets.urls[name] = server.base
-            thread = threading.Thread(target=server.serve_forever, name=f"sample-{name}", daemon=True)
-            thread.start()
-            outlets._threads.append(thread)
+            store = ArticleStore(name, data_dir, edition=outlets.edition)
+            server = _bind(host, next_port, cls(store), exact=not outlets._servers)
+            outlets.urls[name] = outlets._start(server, f"sample-{name}")
             next_port = server.server_address[1] + 1 if port else 0
+        for name, server in zip(list(outlets.urls), list(outlets._servers)):
+            if server.outlet.companion is None:
+                continue
+            companion = _bind(host, next_port, server.outlet.companion(server.outlet.store), exact=False)
+            companion.outlet.peer_base, server.outlet.peer_base = server.base, companion.base
+            outlets.companions[name] = outlets._start(companion, f"sample-{name}-static")
+            next_port = companion.server_address[1] + 1 if port else 0
     except BaseException:
         outlets.stop()
         raise

@@ -124,9 +124,13 @@ class Outlet:
     public_base: ClassVar[str]
     routes: ClassVar[list[tuple[str, str]]] = []
     assets: ClassVar[dict[str, str]] = {}
+    # A second host serving part of the site (The Moscow Times' sitemaps live on its static host);
+    # the server binds it on a port of its own and tells each the other's base URL (``peer_base``).
+    companion: ClassVar["type[Outlet] | None"] = None
 
     def __init__(self, store: ArticleStore) -> None:
         self.store = store
+        self.peer_base = ""
         self._compiled = [(re.compile(pattern + r"\Z"), method) for pattern, method in self.routes]
 
     def handle(self, request: Request) -> Response:

@@ -12,7 +12,10 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from archiver.sample.edits import Edition
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 OUTLETS = ("themoscowtimes", "harbourgazette")
@@ -49,7 +52,8 @@ class ArticleStore:
 
     outlet: str
     data_dir: Path | None = None
-    _key: tuple[int, int] | None = field(default=None, init=False, repr=False)
+    edition: "Edition | None" = None     # edits on: live dates, and the edits once published
+    _key: tuple[int, int, int] | None = field(default=None, init=False, repr=False)
     _articles: list[Article] = field(default_factory=list, init=False, repr=False)
     _by_url: dict[str, Article] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -60,10 +64,12 @@ class ArticleStore:
 
     def _refresh(self) -> None:
         st = self.path.stat()
-        key = (st.st_mtime_ns, st.st_size)
+        key = (st.st_mtime_ns, st.st_size, self.edition.generation if self.edition else 0)
         with self._lock:
             if key != self._key:
                 self._articles = load_articles(self.outlet, self.data_dir)
+                if self.edition is not None:
+                    self._articles = self.edition.serve(self.outlet, self._articles)
                 self._by_url = {a["url"]: a for a in self._articles}
                 self._key = key
 
@@ -83,4 +89,5 @@ class ArticleStore:
         """When the data last changed: Last-Modified of list pages, feeds and sitemaps."""
         self._refresh()
         assert self._key is not None
-        return self._key[0] / 1e9
+        published = self.edition.published_at if self.edition else None
+        return max(self._key[0] / 1e9, published.timestamp() if published else 0.0)

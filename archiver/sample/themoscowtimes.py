@@ -6,9 +6,18 @@
     /news/6                             XHR fragment with the next 6 excerpts (offset in the path)
     /YYYY/MM/DD/<slug>-a<id>            article
     /tag/<slug>, /author/<slug>         tag and author listings
-    /rss/news (all), /rss/<section>     RSS 2.0
-    /sitemap.xml                        index -> /sitemap/news.xml (Google News), /sitemap/articles.xml
-    /robots.txt, /static/..., /image/<preset>/<xx>/<name>.jpg, /embed/...
+    /rss/all, /rss/<section>            RSS 2.0: the 50 latest, and each section's (config/routes.php)
+    /sitemap/...                        301 to the static host (public/.htaccess)
+    /robots.txt                         public/robots.txt: Sitemap: <static host>/sitemap/sitemap.xml
+    /static/..., /image/<preset>/<xx>/<name>.jpg, /embed/...
+
+The static host (``TheMoscowTimesStatic``, a second port) serves what
+app/Command/Sitemap.php and Newsmap.php write: /sitemap/sitemap.xml (index
+of monthly /sitemap/YYYY-M.xml), /sitemap/newsmap.xml (index of the Google
+News sitemaps /sitemap/<section>.xml). There is no /sitemap.xml on www.
+One deliberate difference: the monthly sitemaps give each URL a <lastmod>
+(Sitemap.php writes <loc> only), so incremental runs have a changed date to
+find on the sample; on the real site a changed article shows in no listing.
 """
 
 from __future__ import annotations
@@ -17,19 +26,80 @@ import secrets
 from html import escape
 
 from archiver.sample import mt_templates as t
-from archiver.sample.site import (Outlet, Request, Response, as_json, html, photo, slugify, static_file, text,
-                                 timestamp, xml)
+from archiver.sample.site import (Outlet, Request, Response, as_json, html, photo, redirect, slugify, static_file,
+                                 text, timestamp, xml)
 
 from archiver.sample.xmlfeeds import FeedItem, SitemapEntry, rss, sitemap_index, urlset
 
 PAGE = 6
 SECTION_RE = "|".join(t.SECTIONS)
-FEEDS = {"news": None, "opinion": "opinion", "arts-and-life": "arts-and-life", "business": "business",
-         "climate": "climate"}
+FEED_SIZE = 50
+# rss/:section of config/routes.php -> the sample's section (None: a section the sample has no articles in)
+FEEDS = {"news": "news", "opinion": "opinion", "city": "arts-and-life", "arts-and-life": "arts-and-life",
+         "meanwhile": None, "podcasts": None, "in-depth": None}
+# Newsmap.php's sections (internal names) -> the sample's section
+NEWSMAP_SECTIONS = {"news": "news", "opinion": "opinion", "meanwhile": None, "city": "arts-and-life",
+                    "business": "business", "climate": "climate", "diaspora": None, "ukraine_war": None,
+                    "lecture_series": None}
+ROBOTS = ("User-agent: *\nDisallow: /preview/\nDisallow: /search/\nDisallow: /api/\nAllow: /api/1/home\n"
+          "Disallow: *?utm\nDisallow: *&utm\n\n")
+
+
+class TheMoscowTimesStatic(Outlet):
+    """static.themoscowtimes.com: the sitemap files the outlet's console commands write."""
+
+    name = "themoscowtimes-static"
+    public_base = "https://static.themoscowtimes.com"
+    routes = [
+        (r"/sitemap/sitemap\.xml", "sitemap_index"),
+        (r"/sitemap/(?P<year>\d{4})-(?P<month>\d{1,2})\.xml", "sitemap_month"),
+        (r"/sitemap/newsmap\.xml", "newsmap"),
+        (r"/sitemap/(?P<section>[a-z_]+)\.xml", "newsmap_section"),
+        (r"/robots\.txt", "robots"),
+    ]
+
+    def _months(self) -> dict[tuple[int, int], list]:
+        months: dict[tuple[int, int], list] = {}
+        for a in self.store.articles():
+            months.setdefault((int(a["date_published"][:4]), int(a["date_published"][5:7])), []).append(a)
+        return months
+
+    def sitemap_index(self, request: Request) -> Response:
+        """Sitemap.php bundle(): the monthly files, newest first, each with its file's time."""
+        months = self._months()
+        doc = sitemap_index([(f"{request.base}/sitemap/{y}-{m}.xml", max(a["date_modified"] for a in months[y, m]))
+                             for y, m in sorted(months, reverse=True)])
+        return xml(doc, last_modified=self.store.mtime)
+
+    def sitemap_month(self, request: Request, year: str, month: str) -> Response | None:
+        """Sitemap.php month(): every article of the month (plus <lastmod>, see the module docstring)."""
+        items = self._months().get((int(year), int(month)))
+        if items is None or month != str(int(month)):
+            return None
+        return xml(urlset([SitemapEntry(self.peer_base + a["url"], a["date_modified"]) for a in items]),
+                   last_modified=self.store.mtime)
+
+    def newsmap(self, request: Request) -> Response:
+        doc = sitemap_index([(f"{request.base}/sitemap/{section}.xml", None) for section in NEWSMAP_SECTIONS])
+        return xml(doc, last_modified=self.store.mtime)
+
+    def newsmap_section(self, request: Request, section: str) -> Response | None:
+        """Newsmap.php section(): a Google News sitemap of the section's latest 100."""
+        if section not in NEWSMAP_SECTIONS:
+            return None
+        ours = NEWSMAP_SECTIONS[section]
+        items = self.articles(ours)[:100] if ours else []
+        entries = [SitemapEntry(self.peer_base + a["url"], news_title=a["title"], news_published=a["date_published"])
+                   for a in items]
+        return xml(urlset(entries, publication="The Moscow Times"), last_modified=self.store.mtime)
+
+    def robots(self, request: Request) -> Response:
+        return text("User-agent: *\nAllow: /\n")
 
 
 class TheMoscowTimes(Outlet):
     name = "themoscowtimes"
+    companion = TheMoscowTimesStatic
     public_base = t.PUBLIC
     assets = {"/static/": ""}
     routes = [
@@ -41,9 +111,7 @@ class TheMoscowTimes(Outlet):
         (r"/tag/(?P<slug>[a-z0-9-]+)", "tag"),
         (r"/author/(?P<slug>[a-z0-9-]+)", "author"),
         (r"/rss/(?P<feed>[a-z-]+)", "feed"),
-        (r"/sitemap\.xml", "sitemap"),
-        (r"/sitemap/news\.xml", "sitemap_news"),
-        (r"/sitemap/articles\.xml", "sitemap_articles"),
+        (r"/sitemap/.+", "to_static"),
         (r"/robots\.txt", "robots"),
         (r"/favicon\.ico", "favicon"),
         (r"/image/(?P<preset>[a-z0-9_]+)/(?P<hash>[0-9a-f]{2})/(?P<file>[a-z0-9-]+\.jpg)", "image"),
@@ -97,38 +165,28 @@ class TheMoscowTimes(Outlet):
         return html(page, last_modified=self.store.mtime)
 
     def feed(self, request: Request, feed: str) -> Response | None:
-        if feed not in FEEDS:
+        if feed == "all":
+            items = self.store.articles()[:FEED_SIZE]
+        elif feed in FEEDS:
+            items = self.articles(FEEDS[feed])[:FEED_SIZE] if FEEDS[feed] else []
+        else:
             return None
-        items = self.articles(FEEDS[feed])[:30]
         doc = rss("The Moscow Times - Independent News From Russia", f"{request.base}/{feed}",
                   f"{request.base}/rss/{feed}",
                   "The Moscow Times offers everything you need to know about Russia: Breaking news, top stories, "
                   "business, analysis, opinion, multimedia",
                   [FeedItem(a["title"], request.base + a["url"], a["subtitle"] or t.teaser(a), a["date_published"])
                    for a in items],
-                  build_date=max(a["date_modified"] for a in items))
+                  build_date=max((a["date_modified"] for a in items), default="2025-01-12T12:00:00+03:00"))
         return xml(doc, content_type="application/rss+xml; charset=utf-8", last_modified=self.store.mtime,
                    cache_control="public, max-age=600")
 
-    def sitemap(self, request: Request) -> Response:
-        newest = max(a["date_modified"] for a in self.store.articles())
-        doc = sitemap_index([(f"{request.base}/sitemap/news.xml", newest),
-                             (f"{request.base}/sitemap/articles.xml", newest)])
-        return xml(doc, last_modified=self.store.mtime)
-
-    def sitemap_news(self, request: Request) -> Response:
-        entries = [SitemapEntry(request.base + a["url"], news_title=a["title"], news_published=a["date_published"])
-                   for a in self.store.articles()]
-        return xml(urlset(entries, publication="The Moscow Times"), last_modified=self.store.mtime)
-
-    def sitemap_articles(self, request: Request) -> Response:
-        entries = [SitemapEntry(f"{request.base}/{s}", None) for s in t.SECTIONS]
-        entries += [SitemapEntry(request.base + a["url"], a["date_modified"]) for a in self.store.articles()]
-        return xml(urlset(entries), last_modified=self.store.mtime)
+    def to_static(self, request: Request) -> Response:
+        """public/.htaccess: "rewrite sitemaps to static" (a 301 to the static host, same path)."""
+        return redirect(self.peer_base + request.path)
 
     def robots(self, request: Request) -> Response:
-        return text("User-agent: *\nDisallow: /preview/\nDisallow: /api/\nAllow: /api/1/home\n\n"
-                    f"Sitemap: {request.base}/sitemap.xml\n")
+        return text(ROBOTS + f"Sitemap: {self.peer_base}/sitemap/sitemap.xml\n")
 
     def favicon(self, request: Request) -> Response | None:
         return static_file("mt/img/favicon.png")
