@@ -35,10 +35,11 @@ from archiver.distributed.server import PrivateRedis
 from archiver.distributed.state import RedisCrawlState
 from archiver.distributed.worker import default_worker_id
 from archiver.lock import OutletLock
-from archiver.logs import install_json_logging
+from archiver.logs import install_terminal_logging, terminal_level
 from archiver.recording import DigestIndex
 from archiver.runner import CrawlOptions, CrawlTarget, resolve_targets
 from archiver.state import CrawlState
+from archiver.terminal import display_mode
 
 logger = logging.getLogger(__name__)
 
@@ -89,11 +90,8 @@ class DistributedRun:
 
     def _configure_logging(self) -> None:
         """The coordinator's own lines (progress off a terminal, dead workers), like a crawl's."""
-        level = "WARNING" if self.options.progress == "quiet" else self.options.log_level
-        if self.options.json_log:
-            install_json_logging(level)
-        else:
-            logging.basicConfig(level=level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+        mode = "json" if self.options.json_log else display_mode(self.options.progress)
+        install_terminal_logging(mode, terminal_level(mode, self.options.log_level or "INFO"))
 
     def _crawl(self, url: str, private: bool) -> None:
         client = connect(url)
@@ -120,7 +118,7 @@ class DistributedRun:
             worker_id = f"{base}-w{n}"
             crawl_ids = [arg for t in self.targets for arg in ("--crawl-id", t.crawl_dir.name)]
             args = [sys.executable, "-m", "archiver.cli", "worker", "--redis", url, "--out", str(self.options.out),
-                    "--worker-id", worker_id, "--prefix", self.prefix, "--log-level", self.options.log_level,
+                    "--worker-id", worker_id, "--prefix", self.prefix, "--log-level", self.options.log_level or "INFO",
                     *crawl_ids]
             log = logs / f"{worker_id}.log"
             with open(log, "ab") as fh:

@@ -6,6 +6,11 @@ looked up in the output root's ``state.sqlite``, and when the crawl is
 finished its rows are committed there too (``commit``), so a later
 single-process run knows them. The ``--resume`` frontier of a crawl is the
 hash ``<prefix>:<crawl>:frontier`` (url -> entry).
+
+Everything else of ``CrawlState`` (article versions and checks for the
+history, what listings gave for coverage) stays in the root's SQLite of the
+machine a worker runs on: calls not defined here go to it, and archived
+articles are written there too, so its history queries see them.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ class RedisCrawlState:
                    payload_digest=payload_digest, warc=warc, crawl_id=crawl_id, captured_at=captured_at,
                    version=newest(listed_date, date_modified, date_published))
         self.client.hset(self._articles, url, json.dumps(row))
+        row.pop("version")
+        self.local.record_article(**row)
 
     def article_count(self) -> int:
         return self.client.hlen(self._articles)
@@ -80,6 +87,14 @@ class RedisCrawlState:
             entry["done"] = 1
             self.client.hset(key, url, json.dumps(entry))
 
+    def mark_failed(self, crawl_id: str, url: str, reason: str) -> None:
+        key = self._frontier(crawl_id)
+        raw = self.client.hget(key, url)
+        if raw is not None:
+            entry = json.loads(raw)
+            entry["reason"] = reason
+            self.client.hset(key, url, json.dumps(entry))
+
     def is_done(self, crawl_id: str, url: str) -> bool:
         raw = self.client.hget(self._frontier(crawl_id), url)
         return raw is not None and json.loads(raw)["done"] == 1
@@ -90,3 +105,7 @@ class RedisCrawlState:
 
     def close(self) -> None:
         self.local.close()
+
+    def __getattr__(self, name: str):
+        """The rest of CrawlState's interface: this machine's SQLite."""
+        return getattr(self.local, name)

@@ -52,6 +52,7 @@ def worker_settings(redis_url: str, worker_id: str):
             "ARCHIVER_WORKER_ID": worker_id,
             "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}-{worker_id}",
             "ARCHIVER_PROGRESS": "quiet",          # the coordinator shows the whole crawl
+            "ARCHIVER_CRAWL_LOG": f"workers/{worker_id}/crawl.log",
             "SCHEDULER": "archiver.distributed.scheduler.RedisScheduler",
             "FEEDS": {
                 str(own / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},
