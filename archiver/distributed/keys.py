@@ -16,6 +16,7 @@ Per crawl, under ``<prefix>:<crawl id>``:
 ``:config``  the crawl's options, JSON, for workers that join
 ``:frontier``  hash, url -> page entry (the ``--resume`` frontier)
 ``:host:<host>:*``  politeness budgets
+``:spider:<name>``  spider state all workers need (``shared.py``)
 
 Across crawls: ``<prefix>:crawls`` (running crawl ids), ``<prefix>:articles``
 (archived articles), ``<prefix>:lock:<outlet>`` (one crawl per outlet), and

@@ -22,6 +22,7 @@ from twisted.internet import task
 from archiver.distributed import config
 from archiver.distributed.connection import connect, shared_client
 from archiver.distributed.keys import CrawlKeys
+from archiver.distributed.shared import share_spider_sets
 from archiver.report import ExitCode, read_report
 from archiver.runner import CrawlOptions, CrawlTarget, _run_process, crawl_settings
 from archiver.session import ArchiveSession
@@ -100,7 +101,7 @@ def run_worker(redis_url: str, crawl_ids: list[str], worker_id: str, out, prefix
 
 
 class WorkerProgress:
-    """Scrapy extension: publishes this worker's figures to Redis every second (and a heartbeat)."""
+    """Scrapy extension: publishes this worker's figures to Redis every second; shares the spider's sets."""
 
     FIELDS = ("responses", "pages", "articles", "rendered", "errors", "warc_bytes", "leased", "acked")
 
@@ -147,6 +148,7 @@ class WorkerProgress:
             pass
 
     def spider_opened(self, spider) -> None:
+        share_spider_sets(spider, self.client, self.keys.base)
         self.loop.start(self.interval, now=True)
 
     def spider_closed(self, spider, reason: str) -> None:
