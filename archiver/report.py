@@ -3,7 +3,8 @@
 Exit codes (also in the README):
 0 success · 1 the crawl failed (nothing archived, or a fatal error) · 2 bad
 usage or configuration · 3 the disk is full · 4 another run of the same outlet
-holds the lock · 5 the error rate is over ARCHIVER_MAX_ERROR_RATE ·
+holds the lock · 5 the error rate is over ARCHIVER_MAX_ERROR_RATE · 6 the shared
+Redis of a distributed crawl was lost or unreachable ·
 130 interrupted (Ctrl-C / SIGTERM).
 """
 
@@ -35,6 +36,7 @@ class ExitCode(IntEnum):
     DISK_FULL = 3
     LOCKED = 4
     ERROR_RATE = 5
+    REDIS_LOST = 6
     INTERRUPTED = 130
 
 
@@ -62,6 +64,8 @@ def _exit_status(reason: str, counts: dict[str, int], failures: dict[str, int], 
         return ExitCode.DISK_FULL
     if reason in ("shutdown", "interrupted"):
         return ExitCode.INTERRUPTED
+    if reason == "redis_lost":
+        return ExitCode.REDIS_LOST
     if reason != "finished" or counts.get("responses", 0) == 0:
         return ExitCode.FAILED
     attempted = counts.get("pages", 0) + counts.get("articles", 0) + sum(failures.values())
@@ -88,7 +92,8 @@ class CrawlReporter:
         session = ArchiveSession.of(self.crawler)
         session.close()                       # the WARC files get their final names first
         reason = stats.get("archiver/finish_reason", reason)
-        if session.writer.files and reason != "disk_full":
+        worker = self.crawler.settings.get("ARCHIVER_WORKER_ID")   # a distributed crawl's worker:
+        if session.writer.files and reason != "disk_full" and not worker:   # its crawl is indexed at the end
             write_crawl_index(session.output_dir)   # index.cdxj, for pywb and WACZ readers
             write_pages_jsonl(session.output_dir)   # pages.jsonl, the WACZ page list
         counts = {
@@ -138,7 +143,7 @@ class CrawlReporter:
             discovery=sources.summary() if sources is not None else [], coverage=run_coverage,
         )
         _REPORTS[session.output_dir.resolve()] = asdict(report)
-        target = session.path("crawl.json")
+        target = session.path(*(("workers", worker, "crawl.json") if worker else ("crawl.json",)))
         partial = target.with_name("crawl.json.part")
         try:
             partial.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")

@@ -176,7 +176,9 @@ def run_crawl(options: CrawlOptions) -> list[CrawlTarget]:
     return targets
 
 
-def _run_process(options: CrawlOptions, targets: list[CrawlTarget]) -> None:
+def _run_process(options: CrawlOptions, targets: list[CrawlTarget], settings_for=None) -> None:
+    """One crawler per target in this process; *settings_for(options, target)* defaults to crawl_settings."""
+    settings_for = settings_for or crawl_settings
     # The process's own settings are merged into every crawler at equal-or-lower
     # priority, so they must hold only what all crawls share.
     shared = Settings()
@@ -189,7 +191,7 @@ def _run_process(options: CrawlOptions, targets: list[CrawlTarget]) -> None:
     process = AsyncCrawlerProcess(shared)
     for target in targets:
         spidercls = _spider_class(process, target)
-        process.crawl(Crawler(spidercls, crawl_settings(options, target)), **target.spider_kwargs)
+        process.crawl(Crawler(spidercls, settings_for(options, target)), **target.spider_kwargs)
     process.start()
 
 

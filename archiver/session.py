@@ -67,6 +67,10 @@ class ArchiveSession:
         dedup = None
         if settings.getbool("ARCHIVER_DEDUP_ENABLED"):
             dedup = DigestIndex(root / "digests.sqlite")
+        state = CrawlState(root / "state.sqlite")
+        if settings.get("ARCHIVER_REDIS_URL"):        # a worker of a distributed crawl
+            from archiver.distributed.backends import shared_backends
+            state, dedup = shared_backends(settings, crawl_id, state, dedup)
         writer = WarcWriter(
             output_dir / "warc",
             prefix=settings.get("ARCHIVER_WARC_PREFIX"),
@@ -76,8 +80,7 @@ class ArchiveSession:
             gzip_level=settings.getint("ARCHIVER_WARC_GZIP_LEVEL"),
             dedup=dedup,
         )
-        return cls(crawl_id=crawl_id, output_dir=output_dir, writer=writer, dedup=dedup,
-                   state=CrawlState(root / "state.sqlite"))
+        return cls(crawl_id=crawl_id, output_dir=output_dir, writer=writer, dedup=dedup, state=state)
 
     def path(self, *parts: str) -> Path:
         """A path inside the crawl folder; nothing is ever written outside it."""

@@ -71,6 +71,16 @@ ARCHIVER_REVISIT_ALL = False            # --revisit: check every article within 
 ARCHIVER_CONDITIONAL_REQUESTS = True    # re-checks send If-None-Match/If-Modified-Since; a 304 is a revisit record
 ARCHIVER_VERSION_FLIP_LIMIT = 2         # a text already seen this often is not a new version again (flip-flops)
 
+# --- Distributed crawls (archiver.distributed): many workers, one Redis --------
+ARCHIVER_REDIS_URL = None               # set by `crawl --workers/--redis` and `worker`; None: one process, SQLite
+ARCHIVER_REDIS_PREFIX = "archiver"      # namespace of the crawl keys (the digest index keeps Browsertrix's names)
+ARCHIVER_WORKER_ID = None               # this worker's name (in its WARC file names); set by the CLI
+ARCHIVER_REDIS_LEASE_TTL = 30           # s; a worker's lease on a request lapses this long after it stops renewing
+ARCHIVER_REDIS_MAX_RETAKES = 3          # a request whose workers keep dying is given up after this many retakes
+ARCHIVER_REDIS_MAX_HELD = 0             # leases one worker holds at once (0: CONCURRENT_REQUESTS_PER_DOMAIN)
+ARCHIVER_REDIS_POLL = 0.1               # s; how often a worker with nothing to do asks Redis for work
+ARCHIVER_REDIS_PROGRESS_INTERVAL = 1.0  # s; how often a worker publishes its figures (live display, crawl.json)
+
 # --- Scrapy -----------------------------------------------------------------
 USER_AGENT = (
     f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.settings import ARCHIVER_BROWSER_TABS as TABS   # the archiver's tabs per worker
 from bench.baselines import wget
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,16 +90,40 @@ def _wget(url: str, workdir: Path) -> list[str]:
     return wget.command(url, workdir)
 
 
+WORKERS = 2        # the distributed rows: `archiver crawl --workers 2` (a private redis-server)
+
+
+def bare_render(pages: int, screenshots: bool = False) -> str:
+    return f"bare scrapy-playwright{' +png' if screenshots else ''} ({pages} pages)"
+
+
+def archiver_render(workers: int, screenshots: bool = False) -> str:
+    split = f"{workers} workers, " if workers > 1 else ""
+    return f"archiver render{' +png' if screenshots else ''} ({split}{workers * TABS} tabs)"
+
+
+def archiver_static(workers: int) -> str:
+    return "archiver static" + (f" ({workers} workers)" if workers > 1 else "")
+
+
 def crawlers(profile: Path, outlet: str) -> dict[str, CrawlerSpec]:
+    """Render rows compare equal concurrency: the bare baseline renders as many pages at once
+    as the archiver has tabs (TABS per worker), and both numbers are in the crawlers' names."""
     arch = lambda name, *flags: CrawlerSpec(name, archiver_command(profile, outlet, *flags),  # noqa: E731
                                             warc_pages, baseline=False)
     specs = [
         CrawlerSpec("bare scrapy", _spider("scrapy_static.py"), spider_pages),
         CrawlerSpec("wget", _wget, warc_pages),
-        CrawlerSpec("bare scrapy-playwright", _spider("scrapy_render.py"), spider_pages),
-        CrawlerSpec("bare scrapy-playwright +png", _spider("scrapy_render.py", "--screenshots"), spider_pages),
-        arch("archiver static", "--render", "never"),
-        arch("archiver render", "--render", "always", "--no-screenshots"),
-        arch("archiver render +png", "--render", "always"),
     ]
+    for workers in (1, WORKERS):
+        pages = workers * TABS
+        distributed = ("--workers", str(workers)) if workers > 1 else ()
+        specs += [
+            CrawlerSpec(bare_render(pages), _spider("scrapy_render.py", "--pages-at-once", str(pages)), spider_pages),
+            CrawlerSpec(bare_render(pages, True),
+                        _spider("scrapy_render.py", "--screenshots", "--pages-at-once", str(pages)), spider_pages),
+            arch(archiver_static(workers), "--render", "never", *distributed),
+            arch(archiver_render(workers), "--render", "always", "--no-screenshots", *distributed),
+            arch(archiver_render(workers, True), "--render", "always", *distributed),
+        ]
     return {spec.name: spec for spec in specs}

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rich.console import Console  # noqa: E402
 
 from bench import sitegen  # noqa: E402
-from bench.crawlers import ROOT, CrawlerSpec, crawlers, dom_records, warc_bytes  # noqa: E402
+from bench.crawlers import (ROOT, TABS, WORKERS, CrawlerSpec, archiver_render, archiver_static,  # noqa: E402
+                            bare_render, crawlers, dom_records, warc_bytes)
 from bench.measure import run_measured  # noqa: E402
 from bench.report import RunResult, Target, as_json, print_report, ratio, summarize  # noqa: E402
 from bench.server import Nginx, Served, check_latency  # noqa: E402
@@ -33,7 +34,7 @@ from bench.soak import WINDOW_PAGES, soak  # noqa: E402
 
 OUTLET = "benchgazette"
 STATIC, LATENT, RENDER, SHOT = "static 0 ms", "static {} ms", "render", "render +png"
-TIER_KEYS = ("static", "latent", "render", "render+png")      # --tiers names, in the order of the tiers
+TIERS = ("static", "latent", "render", "shot", "scaling")
 
 
 @dataclass(frozen=True)
@@ -50,19 +51,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--latency-ms", type=int, default=20, help="added per response in the latency tier")
     p.add_argument("--soak-pages", type=int, default=2000, help="rendered pages of the memory soak (0 skips)")
+    p.add_argument("--scaling-latency-ms", type=int, default=50,
+                   help="added per response in the tier that shows 1 -> 2 workers scaling")
+    p.add_argument("--tiers", default=",".join(TIERS),
+                   help=f"comma-separated tiers to run (default: all of {', '.join(TIERS)})")
+    p.add_argument("--no-extras", action="store_true", help="skip the repeated crawl and the extraction timing")
     p.add_argument("--quick", action="store_true", help="tiny sizes, one round, no soak: a smoke test")
-    p.add_argument("--tiers", default=",".join(TIER_KEYS),
-                   help=f"comma-separated tiers to run, of {', '.join(TIER_KEYS)} (the repeated crawl and "
-                        f"the extraction timing run with static)")
     p.add_argument("--json", type=Path, help="write every run and the summary here")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (sites, logs)")
     args = p.parse_args(argv)
-    args.tiers = [t.strip() for t in args.tiers.split(",") if t.strip()]
-    unknown = set(args.tiers) - set(TIER_KEYS)
-    if unknown:
-        p.error(f"--tiers: unknown {', '.join(sorted(unknown))}; choose from {', '.join(TIER_KEYS)}")
     if args.quick:
         args.articles, args.render_articles, args.rounds, args.soak_pages = 30, 6, 1, 0
+    args.tiers = [t.strip() for t in args.tiers.split(",") if t.strip()]
+    unknown = set(args.tiers) - set(TIERS)
+    if unknown:
+        p.error(f"unknown tiers {', '.join(sorted(unknown))}; choose from {', '.join(TIERS)}")
     return args
 
 
@@ -166,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     served = {
         "static": Served("static", sites["static"].root, tmp / "disc" / "static"),
         "latent": Served("latent", sites["static"].root, tmp / "disc" / "latent", args.latency_ms),
+        "scaling": Served("scaling", sites["static"].root, tmp / "disc" / "scaling", args.scaling_latency_ms),
         "render": Served("render", sites["render"].root, tmp / "disc" / "render"),
     }
     if args.soak_pages:
@@ -174,24 +178,28 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     with Nginx(tmp / "nginx", list(served.values())) as nginx:
         for name, s in served.items():
-            sitegen.write_discovery(sites["static" if name == "latent" else name], s.discovery, s.base_url)
+            sitegen.write_discovery(sites["static" if name in ("latent", "scaling") else name], s.discovery,
+                                    s.base_url)
         for s in (served["static"], served["latent"]):
             check = check_latency(s, sites["static"].articles[0])
             notes.append(f"server {s.name} (+{s.delay_ms} ms): one GET {check.sequential_ms:.1f} ms median, "
                          f"16 clients {check.parallel_per_s:.0f} req/s")
         console.print("\n".join(notes), highlight=False)
-        latent = LATENT.format(args.latency_ms)
-        tiers = [
-            Tier(STATIC, served["static"], ("bare scrapy", "wget", "archiver static")),
-            Tier(latent, served["latent"], ("bare scrapy", "wget", "archiver static")),
-            Tier(RENDER, served["render"], ("bare scrapy-playwright", "archiver render")),
-            Tier(SHOT, served["render"], ("bare scrapy-playwright +png", "archiver render +png")),
-        ]
-        tiers = [tier for key, tier in zip(TIER_KEYS, tiers) if key in args.tiers]
+        latent, scaling = LATENT.format(args.latency_ms), LATENT.format(args.scaling_latency_ms)
+        static = ("bare scrapy", "wget", archiver_static(1), archiver_static(WORKERS))
+        renders = lambda png: (bare_render(TABS, png), bare_render(WORKERS * TABS, png),  # noqa: E731
+                               archiver_render(1, png), archiver_render(WORKERS, png))
+        tiers = [tier for key, tier in (
+            ("static", Tier(STATIC, served["static"], static)),
+            ("latent", Tier(latent, served["latent"], static)),
+            ("render", Tier(RENDER, served["render"], renders(False))),
+            ("shot", Tier(SHOT, served["render"], renders(True))),
+            ("scaling", Tier(scaling, served["scaling"], (archiver_static(1), archiver_static(WORKERS)))),
+        ) if key in args.tiers]
         bench = Bench(tmp, nginx, specs, console)
         bench.rounds(tiers, args.rounds)
-        repeat, repeat_detail, extract = None, "not run", None
-        if "static" in args.tiers:
+        repeat, repeat_detail, extract = None, "skipped", None
+        if not args.no_extras:
             repeat, repeat_detail = bench.repeat(served["static"])
             extract = extraction_ms(sites["static"])
         soak_result = None
@@ -199,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"[bold]memory soak: {args.soak_pages} rendered pages[/]")
             workdir = tmp / "runs" / "soak"
             workdir.mkdir(parents=True)
-            command = specs["archiver render"].command(served["soak"].base_url + "/index.html", workdir)
+            command = specs[archiver_render(1)].command(served["soak"].base_url + "/index.html", workdir)
             # past N by half a window, so the last checkpoint's window is whole
             soak_result = soak(command + ["--max-pages", str(args.soak_pages + WINDOW_PAGES // 2 + 20)], cwd=ROOT,
                                log=tmp / "logs" / "soak.log", pages=args.soak_pages)
@@ -217,13 +225,24 @@ def main(argv: list[str] | None = None) -> int:
     loads = [r.load_avg for r in bench.results]
     notes.append(f"1-min load average at run starts: median {statistics.median(loads):.1f}, "
                  f"{min(loads):.1f}–{max(loads):.1f} (2 cores; other work shares the machine)")
+    two = f"{WORKERS} workers"
     targets = [
-        Target("static archiving vs bare scrapy, 0 ms", ratio(summaries, STATIC, "archiver static", "bare scrapy"), 0.9, True),
-        Target(f"static archiving vs wget, {args.latency_ms} ms", ratio(summaries, latent, "archiver static", "wget"), 5, True),
-        Target("render+capture vs bare scrapy-playwright",
-               ratio(summaries, RENDER, "archiver render", "bare scrapy-playwright"), 1.0, True, aim=1.3),
-        Target("render+capture+screenshot vs bare scrapy-playwright +png",
-               ratio(summaries, SHOT, "archiver render +png", "bare scrapy-playwright +png"), 1.0, True, aim=1.5),
+        Target("static archiving vs bare scrapy, 0 ms", ratio(summaries, STATIC, archiver_static(1), "bare scrapy"), 0.9, True),
+        Target(f"static archiving vs wget, {args.latency_ms} ms", ratio(summaries, latent, archiver_static(1), "wget"), 5, True),
+        Target(f"static archiving, {two}, vs bare scrapy, 0 ms",
+               ratio(summaries, STATIC, archiver_static(WORKERS), "bare scrapy"), 0.9, True),
+        Target(f"static archiving, {two}, vs wget, {args.latency_ms} ms",
+               ratio(summaries, latent, archiver_static(WORKERS), "wget"), 5, True),
+        Target(f"render+capture vs bare scrapy-playwright ({TABS} tabs / pages)",
+               ratio(summaries, RENDER, archiver_render(1), bare_render(TABS)), 1.0, True, aim=1.3),
+        Target(f"render+capture+screenshot vs bare scrapy-playwright +png ({TABS} tabs / pages)",
+               ratio(summaries, SHOT, archiver_render(1, True), bare_render(TABS, True)), 1.0, True, aim=1.5),
+        Target(f"render+capture+screenshot, {two}, vs bare scrapy-playwright +png ({WORKERS * TABS} tabs / pages)",
+               ratio(summaries, SHOT, archiver_render(WORKERS, True), bare_render(WORKERS * TABS, True)), 1.3, True),
+        Target(f"static scaling 1 -> {two}, 0 ms",
+               ratio(summaries, STATIC, archiver_static(WORKERS), archiver_static(1)), 1.0, True, aim=WORKERS),
+        Target(f"static scaling 1 -> {two}, {args.scaling_latency_ms} ms",
+               ratio(summaries, scaling, archiver_static(WORKERS), archiver_static(1)), 1.0, True, aim=WORKERS),
         Target(f"memory after {args.soak_pages or 'N'} rendered pages vs after 500",
                soak_result.growth if soak_result else None, 1.1, False),
         Target("repeated crawl WARC bytes vs first crawl", repeat, 0.10, False, unit=""),

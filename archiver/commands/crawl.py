@@ -9,6 +9,7 @@ from pathlib import Path
 
 from archiver import settings as defaults
 from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
+from archiver.distributed.connection import RedisUnavailable
 from archiver.lock import LockHeld
 from archiver.report import ExitCode, read_report
 
@@ -50,6 +51,11 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--revisit", action="store_true",
                         help="check every known article within the re-visit schedule's horizon now, due or not "
                              "(conditional requests: an unchanged article costs a 304)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="N worker processes share one frontier in Redis (a private redis-server "
+                             "unless --redis is given)")
+    parser.add_argument("--redis", metavar="URL",
+                        help="redis://HOST:PORT/DB shared with workers on other machines (`archiver worker`)")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help=f"hard cap on one page: navigation, behaviours and screenshot (default: "
                              f"ARCHIVER_PAGE_TIMEOUT, {defaults.ARCHIVER_PAGE_TIMEOUT}); "
@@ -106,13 +112,20 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
 def run(args: argparse.Namespace) -> int:
     try:
         options = options_from_args(args)
-        targets = run_crawl(options)
+        if getattr(args, "workers", None) or getattr(args, "redis", None):
+            from archiver.distributed.coordinator import DistributedRun
+            targets = DistributedRun(options, args.workers or 1, args.redis).run()
+        else:
+            targets = run_crawl(options)
     except LockHeld as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.LOCKED)
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
+    except RedisUnavailable as exc:
+        print(f"error: {exc}; nothing was crawled into a new folder", file=sys.stderr)
+        return int(ExitCode.REDIS_LOST)
     if getattr(args, "discover_only", False):
         print_discovery(targets)
     elif not args.quiet:

@@ -51,7 +51,10 @@ def main(spidercls: type[CountingSpider], settings: dict, description: str) -> N
     parser.add_argument("url")
     parser.add_argument("--stats", required=True)
     parser.add_argument("--screenshots", action="store_true")
+    parser.add_argument("--pages-at-once", type=int, help="pages rendered at once (PLAYWRIGHT_MAX_PAGES_PER_CONTEXT)")
     args = parser.parse_args()
+    if args.pages_at_once:
+        settings = {**settings, "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": args.pages_at_once}
     process = CrawlerProcess({**BASE_SETTINGS, **settings})
     process.crawl(spidercls, start_urls=[args.url], stats_path=args.stats, screenshots=args.screenshots)
     process.start()

@@ -1,4 +1,4 @@
-"""Bare scrapy-playwright: render every page in Chromium (4 pages at once), optionally
+"""Bare scrapy-playwright: render every page in Chromium (4 pages at once, or --pages-at-once), optionally
 take a full-page PNG screenshot, follow links of the rendered DOM, store nothing."""
 
 from __future__ import annotations

@@ -1,0 +1,147 @@
+"""A Scrapy scheduler over the shared Redis frontier (Scrapy's ``BaseScheduler`` interface).
+
+Requests are stored as ``Request.to_dict()`` pickled (callbacks are spider
+methods, so any worker can run them). ``next_request`` leases the next one;
+the lease book acknowledges it when it is done (``leases.py``).
+
+Scrapy's engine asks a scheduler that had nothing for more only every 5
+seconds; a worker whose queue ran dry therefore polls Redis every
+``ARCHIVER_REDIS_POLL`` seconds and hands a request it finds to the engine
+with ``engine.crawl()``, which wakes it at once.
+
+The same poll closes the spider as soon as the whole crawl is done (nothing
+queued or leased anywhere, nothing running here), where the engine would
+only notice at its next 5-second heartbeat.
+
+A worker holds at most ``ARCHIVER_REDIS_MAX_HELD`` leases (default: the
+per-host concurrency), so it never hoards requests that wait in its own
+downloader while other workers have nothing to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from collections import deque
+
+from scrapy import Request, Spider
+from scrapy.core.scheduler import BaseScheduler
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.request import request_from_dict
+from twisted.internet import task
+
+from archiver.distributed.leases import LEASE_META_KEY, LeaseBook
+
+logger = logging.getLogger(__name__)
+
+
+def _picklable_meta(meta: dict) -> dict:
+    """Meta without the live objects some middlewares park in it (pages, sessions)."""
+    kept = {}
+    for key, value in meta.items():
+        try:
+            pickle.dumps(value)
+        except Exception:
+            continue
+        kept[key] = value
+    return kept
+
+
+class RedisScheduler(BaseScheduler):
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.book = LeaseBook.of(crawler)
+        self.frontier = self.book.frontier
+        self.fingerprinter = crawler.request_fingerprinter
+        self.poll_interval = crawler.settings.getfloat("ARCHIVER_REDIS_POLL")
+        self.max_held = (crawler.settings.getint("ARCHIVER_REDIS_MAX_HELD")
+                         or crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        self.spider: Spider | None = None
+        self._ready: deque[Request] = deque()   # leased by the poller, for the engine
+        self._waking: Request | None = None
+        self._dry = False
+        self._closing = False
+        self._poller = task.LoopingCall(self._poll)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "RedisScheduler":
+        return cls(crawler)
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.book.start()
+        self._poller.start(self.poll_interval, now=False)
+
+    def close(self, reason: str) -> None:
+        if self._poller.running:
+            self._poller.stop()
+        self.book.stop()
+
+    # --- the interface -------------------------------------------------------
+    def has_pending_requests(self) -> bool:
+        if self._ready:
+            return True
+        return bool(self.book.call(self.frontier.has_work))
+
+    def enqueue_request(self, request: Request) -> bool:
+        if request is self._waking:               # leased by the poller: run it here
+            self._waking = None
+            self._ready.append(request)
+            return True
+        parent = self.book.handed_over(request)
+        try:
+            data = request.to_dict(spider=self.spider)
+        except ValueError:                        # a callback that is no spider method: keep it here
+            if parent is not None:
+                self.book.held.add(parent)
+            self._ready.append(request)
+            self.crawler.stats.inc_value("scheduler/enqueued/local")
+            return True
+        data["meta"] = _picklable_meta({k: v for k, v in data["meta"].items() if k != LEASE_META_KEY})
+        blob = pickle.dumps(data, protocol=4)
+        fingerprint = self.fingerprinter.fingerprint(request).hex()
+        added = self.book.call(self.frontier.enqueue, fingerprint, blob, request.priority,
+                               dont_filter=request.dont_filter, parent=parent)
+        stats = self.crawler.stats
+        if added:
+            stats.inc_value("scheduler/enqueued/redis")
+            return True
+        if self.book.lost_redis is None:
+            stats.inc_value("dupefilter/filtered")
+        return False
+
+    def next_request(self) -> Request | None:
+        if self._ready:
+            return self._ready.popleft()
+        if len(self.book.held) >= self.max_held:
+            return None                           # the engine asks again when one is done
+        request = self._lease()
+        self._dry = request is None
+        return request
+
+    # --- internals -----------------------------------------------------------
+    def _lease(self) -> Request | None:
+        lease = self.book.call(self.frontier.lease)
+        if lease is None:
+            return None
+        data = pickle.loads(lease.blob)
+        request = request_from_dict(data, spider=self.spider)
+        request.meta[LEASE_META_KEY] = lease.request_id
+        self.book.took(lease.request_id)
+        self.crawler.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def _poll(self) -> None:
+        engine = self.crawler.engine
+        if not self._dry or engine is None or engine.spider is None or engine.needs_backout() \
+                or len(self.book.held) >= self.max_held:
+            return
+        request = self._lease()
+        if request is not None:
+            self._dry = False
+            self._waking = request
+            engine.crawl(request)
+        elif not self._closing and engine.spider_is_idle():      # asks has_pending_requests() too
+            self._closing = True
+            deferred_from_coro(engine.close_spider_async(reason="finished"))

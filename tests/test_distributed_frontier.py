@@ -1,0 +1,86 @@
+"""The shared frontier's leases against a real redis-server: lease, lapse, retake, acknowledge, hand over."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from archiver.distributed.connection import RedisUnavailable, connect
+from archiver.distributed.frontier import RedisFrontier
+from archiver.distributed.keys import CrawlKeys
+from archiver.distributed.server import PrivateRedis
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    with PrivateRedis(tmp_path / "redis") as server:
+        yield server.url
+
+
+def _frontiers(url: str, *workers: str, ttl: int = 1) -> list[RedisFrontier]:
+    client = connect(url)
+    keys = CrawlKeys("test", "crawl-1")
+    return [RedisFrontier(client, keys, worker, lease_ttl=ttl, max_retakes=2) for worker in workers]
+
+
+def test_seen_requests_are_queued_once_and_by_priority(redis_url):
+    (a,) = _frontiers(redis_url, "a")
+    assert a.enqueue("fp-article", b"article", 0)
+    assert a.enqueue("fp-page", b"page", 1)
+    assert a.enqueue("fp-page", b"page again", 1) is None          # seen
+    assert a.enqueue("fp-page", b"retry", 1, dont_filter=True)      # dont_filter passes
+    assert [a.lease().blob for _ in range(3)] == [b"page", b"retry", b"article"]
+    assert a.lease() is None
+
+
+def test_a_lapsed_lease_goes_back_to_the_queue_and_another_worker_takes_it(redis_url):
+    dead, alive = _frontiers(redis_url, "dead", "alive")
+    dead.enqueue("fp", b"request", 0)
+    lease = dead.lease()
+    assert alive.lease() is None and alive.has_work()               # leased, not done: the crawl goes on
+    assert alive.reclaim() == 0                                     # the lease still runs
+    time.sleep(1.2)
+    assert alive.reclaim() == 1
+    retaken = alive.lease()
+    assert retaken.blob == b"request"
+    assert not dead.ack(lease.request_id)                           # too late: the other worker holds it
+    assert alive.ack(retaken.request_id)
+    assert not alive.has_work()
+    assert alive.stats()["retaken"] == 1 and alive.stats()["acked"] == 1
+
+
+def test_a_renewed_lease_does_not_lapse(redis_url):
+    (a,) = _frontiers(redis_url, "a")
+    a.enqueue("fp", b"request", 0)
+    lease = a.lease()
+    for _ in range(3):
+        time.sleep(0.5)
+        assert a.renew([lease.request_id]) == 0
+        assert a.reclaim() == 0
+    assert a.ack(lease.request_id)
+
+
+def test_a_retry_hands_its_lease_over(redis_url):
+    (a,) = _frontiers(redis_url, "a")
+    a.enqueue("fp", b"first try", 0)
+    lease = a.lease()
+    assert a.enqueue("fp", b"second try", 0, dont_filter=True, parent=lease.request_id)
+    assert a.client.hlen(a.keys.pending) == 0                       # the first lease is closed
+    assert a.lease().blob == b"second try"
+
+
+def test_a_request_whose_workers_keep_dying_is_given_up(redis_url):
+    (a,) = _frontiers(redis_url, "a")
+    a.enqueue("fp", b"poison", 0)
+    for _ in range(3):
+        assert a.lease() is not None
+        time.sleep(1.1)
+        a.reclaim()
+    assert a.lease() is None
+    assert a.client.llen(a.keys.failed) == 1
+
+
+def test_unreachable_redis_is_a_clear_error(tmp_path):
+    with pytest.raises(RedisUnavailable, match="cannot reach Redis at redis://127.0.0.1:9/0"):
+        connect("redis://127.0.0.1:9/0", timeout=1)
