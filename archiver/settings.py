@@ -46,6 +46,7 @@ ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: on
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
 ARCHIVER_CRAWL_LOG = "crawl.log"        # the full log, in the crawl folder (None: none)
 ARCHIVER_CRAWL_LOG_LEVEL = "INFO"       # its level; the terminal shows warnings only (see archiver.logs)
+ARCHIVER_ITEM_FILES_DIR = ""            # items.jsonl/csv, under the crawl folder (a worker's: workers/<id>)
 ARCHIVER_PROGRESS_LIVE_INTERVAL = 0.5   # s between redraws of the live display
 ARCHIVER_PROGRESS_LOG_INTERVAL = 10.0   # s between plain progress lines
 

@@ -27,7 +27,8 @@ class ItemFilesPipeline:
     def _opened(self) -> ItemFiles:
         """Opened with the first item (a resumed crawl has rebuilt the files by then), or at the end."""
         if self._files is None:
-            self._files = ItemFiles(ArchiveSession.of(self.crawler).output_dir)
+            folder = ArchiveSession.of(self.crawler).output_dir / self.crawler.settings.get("ARCHIVER_ITEM_FILES_DIR")
+            self._files = ItemFiles(folder)
         return self._files
 
     def process_item(self, item, spider=None):

@@ -55,10 +55,7 @@ def worker_settings(redis_url: str, worker_id: str):
             "ARCHIVER_PROGRESS": "quiet",          # the coordinator shows the whole crawl
             "ARCHIVER_CRAWL_LOG": f"workers/{worker_id}/crawl.log",
             "SCHEDULER": "archiver.distributed.scheduler.RedisScheduler",
-            "FEEDS": {
-                str(own / "items.jsonl"): {"format": "jsonlines", "encoding": "utf8"},
-                str(own / "items.csv"): {"format": "csv", "encoding": "utf8"},
-            },
+            "ARCHIVER_ITEM_FILES_DIR": str(own.relative_to(target.crawl_dir)),   # merged at the end
         }, priority="cmdline")
         if "ARCHIVER_EXTRACTION_WORKERS" not in options.extra_settings:
             # the workers are the parallelism: extraction processes of their own would only compete
