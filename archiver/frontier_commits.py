@@ -17,6 +17,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
+from archiver.history.versions import Snapshot, Version
 from archiver.itemfiles import archived_items, rebuild_item_files
 from archiver.items import Article
 from archiver.session import ArchiveSession
@@ -66,17 +67,29 @@ class FrontierCommits:
         return ArchivedArticle.of(article, outlet=self.outlet, crawl_id=self.session.crawl_id,
                                   listed_date=response.meta.get("archiver_listed_date"), body=body)
 
-    def commit(self, archived: ArchivedArticle, request: Request | None) -> None:
+    def commit(self, archived: ArchivedArticle, request: Request | None, version: Version | None = None) -> None:
+        """The article, and the new version its item exports, count from now on."""
+        if version is not None:
+            self.session.state.add_version(version)
         self.session.state.record_article(**asdict(archived))
         self.page_handled(request, archived.url)
 
-    def await_item(self, archived: ArchivedArticle, response: Response) -> None:
+    def await_item(self, archived: ArchivedArticle, response: Response, version: Version | None = None) -> None:
         """Commit when the response's item has passed every item pipeline (``item_scraped``)."""
-        response.meta[ARCHIVED_META_KEY] = archived
+        response.meta[ARCHIVED_META_KEY] = (archived, version)
 
     def item_scraped(self, item: Any, response: Response) -> None:
-        if (archived := response.meta.pop(ARCHIVED_META_KEY, None)) is not None:
-            self.commit(archived, response.request)
+        if (pending := response.meta.pop(ARCHIVED_META_KEY, None)) is not None:
+            archived, version = pending
+            self.commit(archived, response.request, version)
+
+    def _version_of(self, item: Article) -> Version | None:
+        """The version a recovered item exported, if the kill came before the state kept it."""
+        earlier = self.session.state.versions(item.url)
+        if item.version != len(earlier) + 1 or item.warc is None:
+            return None
+        return Version.follow(Snapshot.of(item), earlier, url=item.url, captured_at=item.captured_at,
+                              crawl_id=self.session.crawl_id, warc=item.warc)
 
     def recover(self) -> None:
         """After a kill: the item files hold the WARC's items, and each of those counts as archived."""
@@ -91,5 +104,6 @@ class FrontierCommits:
             for item in uncommitted:
                 body = archive.body(archive.by_id[item.warc["record_id"]])
                 self.commit(ArchivedArticle.of(item, outlet=self.outlet, crawl_id=self.session.crawl_id,
-                                               listed_date=pending[item.url].listed_date, body=body), None)
+                                               listed_date=pending[item.url].listed_date, body=body), None,
+                            self._version_of(item))
         logger.info("resuming: %d items in the WARC files, %d of them committed now", len(items), len(uncommitted))

@@ -310,13 +310,15 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             self.too_old.add(response.url)
             self.commits.commit(archived, response.request)     # no item to wait for
             return
-        if source.record is not None and self.history.observe(
-                article, source.record, source.url, validators_of(response.headers)) is None:
-            # the text of the last version, a boring change, or a flip back: no item to wait for
-            self.commits.commit(archived, response.request)
-            return
+        version = None
+        if source.record is not None:
+            version = self.history.observe(article, source.record, source.url, validators_of(response.headers))
+            if version is None:
+                # the text of the last version, a boring change, or a flip back: no item to wait for
+                self.commits.commit(archived, response.request)
+                return
         self.crawler.stats.inc_value("archiver/articles")
-        self.commits.await_item(archived, response)
+        self.commits.await_item(archived, response, version)
         yield article
 
     def closed(self, reason: str) -> None:

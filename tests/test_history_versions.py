@@ -80,7 +80,10 @@ def test_the_tracker_rechecks_what_is_due_conditionally(tmp_path):
     assert tracker.plan(url, None, now=NOW - timedelta(minutes=10)) is None     # not due 10 minutes earlier
     article = Article(url=url, title="Story", body=["One."], captured_at=captured)
     record = WarcLocation("f.warc.gz", 10, 99, "<urn:uuid:2>", "2026-11-30T11:40:00Z", "response")
-    assert tracker.observe(article, record, url, {}).version == 1 and article.previous is None
+    first = tracker.observe(article, record, url, {})
+    assert first.version == 1 and article.previous is None
+    assert state.versions(url) == []          # kept only once its item is on disk (FrontierCommits)
+    state.add_version(first)
     assert tracker.observe(Article(url=url, title="Story.", body=["One"]), record, url, {}) is None
     again = Article(url=url, title="Story", body=["One.", "Two."])
     assert tracker.observe(again, record, url, {}).version == 2

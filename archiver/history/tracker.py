@@ -104,7 +104,11 @@ class HistoryTracker:
 
     # --- versions -----------------------------------------------------------------
     def observe(self, article: Any, record: WarcLocation, uri: str, headers: dict[str, str]) -> Version | None:
-        """Record *article* (extracted from *record*) as its next version if it is one; sets ``version``/``previous``.
+        """*article* (extracted from *record*) as its next version if it is one; sets ``version``/``previous``.
+
+        The caller keeps the version in the crawl state once its item is on disk
+        (archiver.frontier_commits): a kill in between must not leave a version
+        whose item a resumed crawl would then skip as unchanged.
 
         A revisit record (identical payload) stands for the record it refers to: a
         version always points at a record whose body holds its text.
@@ -126,7 +130,6 @@ class HistoryTracker:
             return None
         version = Version.follow(snapshot, earlier, url=article.url, captured_at=article.captured_at,
                                  crawl_id=self.crawl_id, warc=warc)
-        self.state.add_version(version)
         article.version = version.version
         article.previous = earlier[-1].pointer() if earlier else None
         article.warc = dict(warc)
