@@ -90,7 +90,7 @@ test: setup tools test-tools
 # Extraction, text export, WARC writing and verify, discovery, settings, CLI parsing and
 # small plain-fetch crawls: no Chromium, no root (see the markers in pyproject.toml).
 test-fast: $(VENV)/.installed tools
-	$(VENV)/bin/pytest -m "not browser and not slow and not root"
+	$(VENV)/bin/pytest -n auto -m "not browser and not slow and not root"
 
 # Rewrite the constraints from what the venvs hold (after changing a dependency in
 # pyproject.toml; commit the files): a fresh machine then installs exactly what CI tested.
