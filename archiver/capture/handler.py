@@ -51,7 +51,7 @@ from archiver.capture.navigation import navigate, rendered_response
 from archiver.capture.recorder import PageRecorder
 from archiver.capture.tabs import TabPool
 from archiver.chromium import chromium_path, launch_options
-from archiver.failures import PageRefused, failure_reason
+from archiver.failures import FailureReason, PageRefused, failure_reason
 
 logger = logging.getLogger(__name__)
 
@@ -160,14 +160,16 @@ class BrowserDownloadHandler:
         try:
             return await self._render(request, job)
         except Exception as exc:
-            if failure_reason(exc) != "download":
+            if failure_reason(exc) != FailureReason.DOWNLOAD:
                 raise
-            logger.info("%s is a download, not a page: fetching it without the browser", request.url)
-            self.stats.inc_value("archiver/browser/downloads_refetched")
-            request.meta[DOWNLOAD_META_KEY] = True
-            return await self._http.download_request(request)
         finally:
             self.stats.inc_value("archiver/browser/requests", job.recorder.requests)
+        # fetched outside the except block: a failure of this fetch is its own (too-large, say),
+        # not chained to the browser's "download"
+        logger.info("%s is a download, not a page: fetching it without the browser", request.url)
+        self.stats.inc_value("archiver/browser/downloads_refetched")
+        request.meta[DOWNLOAD_META_KEY] = True
+        return await self._http.download_request(request)
 
     # --- rendering: a tab, a time budget, browser faults named -------------------
     async def _render(self, request: Request, job: RenderJob) -> Response:
