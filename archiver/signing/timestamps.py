@@ -3,6 +3,11 @@
 The token proves the signature existed at the TSA's time; with wacz-auth, the
 timestamped message is the base64 ``signature`` text, hashed with SHA-256, and
 ``timeSignature`` holds the whole DER TimeStampResp, base64 (as authsign writes it).
+
+rfc3161-client checks tokens; it insists on DER's sorted SET OF certificates, which
+OpenSSL-based TSAs do not sort, so a reply is first re-encoded with its certificates
+in DER order (asn1crypto). The certificates are not covered by the TSA's signature;
+the stored ``timeSignature`` stays the TSA's own bytes.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from asn1crypto import cms, tsp
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from rfc3161_client import (PKIStatus, TimestampRequestBuilder, VerificationError, VerifierBuilder,
+from rfc3161_client import (HashAlgorithm, PKIStatus, TimestampRequestBuilder, VerificationError, VerifierBuilder,
                             decode_timestamp_response)
 
 from archiver import settings as defaults
@@ -37,7 +43,8 @@ def request_timestamp(url: str, message: str, *, timeout: float = defaults.ARCHI
     """A timestamp of the ASCII *message* from the TSA at *url* (http or https only)."""
     if not url.startswith(("http://", "https://")):
         raise TimestampError(f"--timestamp-url must be an http(s) URL, not {url!r}")
-    request = (TimestampRequestBuilder().data(message.encode("ascii")).nonce(nonce=True)
+    request = (TimestampRequestBuilder().data(message.encode("ascii")).hash_algorithm(HashAlgorithm.SHA256)
+               .nonce(nonce=True)
                .cert_request(cert_request=True).build())
     http = urllib.request.Request(url, data=request.as_bytes(), method="POST",
                                   headers={"Content-Type": "application/timestamp-query"})
@@ -47,7 +54,7 @@ def request_timestamp(url: str, message: str, *, timeout: float = defaults.ARCHI
     except (urllib.error.URLError, OSError) as exc:
         raise TimestampError(f"timestamp authority {url} did not answer: {exc}") from exc
     try:
-        response = decode_timestamp_response(body)
+        response = decode_timestamp_response(_sorted_certificates(body))
     except ValueError as exc:
         raise TimestampError(f"timestamp authority {url} sent no RFC 3161 reply: {exc}") from exc
     if PKIStatus(response.status) not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
@@ -61,7 +68,7 @@ def request_timestamp(url: str, message: str, *, timeout: float = defaults.ARCHI
     if not certs:
         raise TimestampError(f"timestamp authority {url} sent no certificate; wacz-auth needs the TSA's chain")
     pem = "".join(c.public_bytes(serialization.Encoding.PEM).decode("ascii") for c in certs)
-    return Timestamp(base64.b64encode(response.as_bytes()).decode("ascii"), pem, _utc(response.tst_info.gen_time))
+    return Timestamp(base64.b64encode(body).decode("ascii"), pem, _utc(response.tst_info.gen_time))
 
 
 def verify_timestamp(time_signature: str, message: str, chain_pem: str,
@@ -71,7 +78,7 @@ def verify_timestamp(time_signature: str, message: str, chain_pem: str,
     The token's signer must chain (through *chain_pem*'s certificates) to one of *roots*.
     """
     try:
-        response = decode_timestamp_response(base64.b64decode(time_signature))
+        response = decode_timestamp_response(_sorted_certificates(base64.b64decode(time_signature)))
     except ValueError as exc:
         raise VerificationError(f"timeSignature is not an RFC 3161 timestamp reply: {exc}") from exc
     chain = x509.load_pem_x509_certificates(chain_pem.encode("ascii")) if chain_pem.strip() else []
@@ -83,6 +90,23 @@ def verify_timestamp(time_signature: str, message: str, chain_pem: str,
         builder = builder.tsa_certificate(chain[0])
     builder.build().verify_message(response, message.encode("ascii"))
     return _utc(response.tst_info.gen_time)
+
+
+def _sorted_certificates(der: bytes) -> bytes:
+    """*der* (a TimeStampResp) with its token's certificates in DER's SET OF order."""
+    try:
+        reply = tsp.TimeStampResp.load(der)
+        token = reply["time_stamp_token"]
+        if token.native is None:
+            return der
+        signed = token["content"]
+        certs = signed["certificates"]
+        if len(certs) < 2:
+            return der
+        signed["certificates"] = cms.CertificateSet(sorted(certs, key=lambda c: c.dump()))
+        return reply.dump(force=False)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"not a TimeStampResp: {exc}") from exc
 
 
 def _ordered_chain(response) -> list[x509.Certificate]:
