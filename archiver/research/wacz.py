@@ -52,13 +52,14 @@ def package_crawls(crawl_dirs: list[Path], output: Path, *, title: str, signer: 
     if len(set(names)) != len(names):
         raise ValueError("two WARC files share a name; a WACZ keeps them side by side in archive/")
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        pages = write_pages(collect_pages(own), Path(tmp) / "pages.jsonl")
-        run_tool("wacz", "create", "-o", str(output), "-p", str(pages), "--copy-pages",
-                 "--title", title, *[str(s.path) for s in sources])
     crawl_dirs = [Path(d) for d in crawl_dirs]
-    finish_package(output, provenance=package_provenance(crawl_dirs), extra_files=package_logs(crawl_dirs),
-                   signer=signer)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".wacz-") as tmp:   # same disk as the output
+        pages = write_pages(collect_pages(own), Path(tmp) / "pages.jsonl")
+        built = Path(tmp) / "built.wacz"
+        run_tool("wacz", "create", "-o", str(built), "-p", str(pages), "--copy-pages",
+                 "--title", title, *[str(s.path) for s in sources])
+        finish_package(built, output, provenance=package_provenance(crawl_dirs),
+                       extra_files=package_logs(crawl_dirs), signer=signer)
     return output
 
 

@@ -28,17 +28,17 @@ def sha256_hex(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def finish_package(path: Path, *, provenance: dict, extra_files: dict[str, Path],
+def finish_package(source_path: Path, target_path: Path, *, provenance: dict, extra_files: dict[str, Path],
                    signer: Signer | None = None) -> dict:
-    """Rewrite the WACZ at *path* in place; returns the ``datapackage-digest.json`` written.
+    """Copy the WACZ *source_path* to *target_path* with all of the above; returns the digest written.
 
     *extra_files* maps a name inside the package (``logs/crawl.log``) to a file on disk. On any
-    error the original package is left as it was.
+    error (a signing server that refuses, say) nothing is left at *target_path*.
     """
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
+    target_path = Path(target_path)
+    partial = target_path.with_name(target_path.name + ".part")
     try:
-        with zipfile.ZipFile(path) as source, zipfile.ZipFile(partial, "w") as target:
+        with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(partial, "w") as target:
             package = json.loads(source.read(DATAPACKAGE))
             for info in source.infolist():
                 if info.filename in (DATAPACKAGE, DIGEST) or info.filename in extra_files:
@@ -62,7 +62,7 @@ def finish_package(path: Path, *, provenance: dict, extra_files: dict[str, Path]
             if signer is not None:
                 digest["signedData"] = signer(digest["hash"], created)
             target.writestr(_member(DIGEST, zipfile.ZIP_DEFLATED), json.dumps(digest, indent=2))
-        partial.replace(path)
+        partial.replace(target_path)
     finally:
         partial.unlink(missing_ok=True)
     return digest
