@@ -40,10 +40,13 @@ def make_ca(folder: Path, name: str) -> Cert:
     return Cert(folder / "ca.crt", folder / "ca.key", folder / "ca.crt")
 
 
-def _issue(ca: Cert, folder: Path, subject: str, extensions: str) -> Cert:
+def _issue(ca: Cert, folder: Path, subject: str, extensions: str, *, rsa: bool = False) -> Cert:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "ext.cnf").write_text(extensions)
-    _openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "leaf.key", cwd=folder)
+    if rsa:
+        _openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "leaf.key", cwd=folder)
+    else:
+        _openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "leaf.key", cwd=folder)
     _openssl("req", "-new", "-key", "leaf.key", "-subj", subject, "-out", "leaf.csr", cwd=folder)
     _openssl("x509", "-req", "-in", "leaf.csr", "-CA", str(ca.cert), "-CAkey", str(ca.key), "-CAcreateserial",
              "-days", "5", "-sha256", "-extfile", "ext.cnf", "-out", "leaf.crt", cwd=folder)
@@ -53,8 +56,9 @@ def _issue(ca: Cert, folder: Path, subject: str, extensions: str) -> Cert:
 
 
 def make_tsa(ca: Cert, folder: Path) -> Cert:
+    """An RSA TSA, as FreeTSA and DigiCert are (wacz-signing's rfc3161ng checks RSA tokens only)."""
     return _issue(ca, folder, "/CN=Test TSA", "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-                                              "extendedKeyUsage=critical,timeStamping\n")
+                                              "extendedKeyUsage=critical,timeStamping\n", rsa=True)
 
 
 def make_domain_cert(ca: Cert, folder: Path, domain: str) -> Cert:
