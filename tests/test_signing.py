@@ -355,3 +355,44 @@ def test_domain_signing_through_authsign_passes_three_verifiers(signed_crawl, pk
     assert json.loads(lil.stdout.strip().splitlines()[-1])["observer"] == ["archive.test"]
     with zipfile.ZipFile(out) as wacz:
         assert all(server.token.encode() not in wacz.read(n) for n in wacz.namelist())
+
+
+# --------------------------------------------------------------------------- the research page
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    from archiver.chromium import CHROMIUM_ARGS, chromium_path
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": list(CHROMIUM_ARGS)}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.needs("wacz", "wayback")
+def test_the_research_page_shows_who_signed_a_capture_and_whether_it_verifies(page, signed_crawl, tmp_path):
+    from playwright.sync_api import expect
+
+    run, package = signed_crawl
+    article = run.items(MT)[0]["url"]
+    process = subprocess.Popen([*ARCHIVER, "ui", str(run.root), "--port", "0"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    original = package.read_bytes()
+    try:
+        line = ""
+        while not line.startswith("research page: "):
+            line = process.stdout.readline()
+            assert line, f"archiver ui exited: {process.stderr.read()[-3000:]}"
+        base = line.strip().partition(": ")[2]
+        page.goto(f"{base}/article?url={article}")
+        cell = page.locator("#package")
+        expect(cell).to_contain_text(f"{package.name}: signed by key ")
+        expect(cell).to_contain_text("timestamped by CN=Test TSA")
+        expect(cell).to_contain_text("; verified")
+
+        member, warc = _flip_a_byte(package, _a_response(package))
+        _rezip(package, tmp_path / "tampered.wacz", replace={member: warc}).replace(package)
+        page.reload()
+        expect(cell).to_contain_text("NOT AUTHENTIC: ")
+        expect(cell).to_contain_text(f"{member} was changed after packaging")
+    finally:
+        package.write_bytes(original)                # the other tests' package stays as signed
+        process.terminate()
+        process.wait(timeout=30)
