@@ -205,6 +205,28 @@ def test_provenance_and_logs_are_in_the_package(signed_crawl):
     assert b"PRIVATE KEY" not in everything
 
 
+@pytest.mark.slow
+@pytest.mark.needs("wacz")
+def test_refusals_say_what_to_fix_and_write_nothing(signed_crawl, key_file, pki, tmp_path):
+    run, _ = signed_crawl
+    out = tmp_path / "x.wacz"
+    no_tsa = run_archiver("wacz", run.dirs[MT], "-o", out, "--sign", "--key", key_file,
+                          "--timestamp-url", "http://127.0.0.1:9/tsr")
+    assert no_tsa.returncode == 1 and "timestamp authority http://127.0.0.1:9/tsr did not answer" in no_tsa.stderr
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+    no_key = run_archiver("wacz", run.dirs[MT], "-o", out, "--sign", "--key", tmp_path / "none.pem")
+    assert no_key.returncode == 1 and "archiver keys create" in no_key.stderr and not out.exists()
+    stray = run_archiver("wacz", run.dirs[MT], "-o", out, "--timestamp-url", "http://127.0.0.1:9/tsr")
+    assert stray.returncode == 1 and "take effect with --sign" in stray.stderr
+
+    unsigned = run_archiver("wacz", run.dirs[MT], "-o", out)
+    assert unsigned.returncode == 0, unsigned.stderr
+    plain = _verify(out)
+    assert plain.returncode == 0 and "intact, but not signed" in plain.stdout
+    pinned = _verify(out, *_pins(key_file, pki))
+    assert pinned.returncode == NOT_AUTHENTIC and "not signed, but you asked for a pinned signer" in pinned.stdout
+
+
 # --------------------------------------------------------------------------- tampering
 @pytest.mark.slow
 @pytest.mark.needs("wacz")
