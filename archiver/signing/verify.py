@@ -377,6 +377,10 @@ def _check_timestamp(signed: dict, pins: Pins, window: float, verdict: Verdict) 
         return
     verdict.timestamp_by = certs[0].subject.rfc4514_string()
     roots = list(pins.roots) or [c for c in certs if c.subject == c.issuer][-1:]
+    if not roots:
+        verdict.failures.append("timestampCert ends below its root CA, so the timestamp cannot be checked; "
+                                "pass --trust with the timestamp authority's CA")
+        return
     try:
         moment = verify_timestamp(signed["timeSignature"], signed.get("signature", ""), chain_pem, roots)
     except (VerificationError, ValueError) as exc:
