@@ -36,6 +36,7 @@ class ExitCode(IntEnum):
     LOCKED = 4
     ERROR_RATE = 5
     REDIS_LOST = 6
+    NOT_AUTHENTIC = 7        # archiver verify: a WACZ failed an authenticity check
     INTERRUPTED = 130
 
 
