@@ -37,7 +37,7 @@ from archiver.distributed.worker import default_worker_id
 from archiver.crawl.lock import OutletLock
 from archiver.crawl.logs import install_terminal_logging, terminal_level
 from archiver.recording import DigestIndex
-from archiver.crawl.runner import CrawlOptions, CrawlTarget, resolve_targets
+from archiver.crawl.runner import CrawlOptions, CrawlTarget, open_crawl_folders, resolve_targets
 from archiver.crawl.state import CrawlState
 from archiver.crawl.terminal import display_mode
 
@@ -74,6 +74,7 @@ class DistributedRun:
         locks = [OutletLock(self.options.out, target.name).acquire() for target in self.targets]
         server = None
         try:
+            open_crawl_folders(self.options, self.targets)
             url = self.redis_url
             if url is None:
                 server = PrivateRedis(self.targets[0].crawl_dir / "redis").start()
