@@ -144,3 +144,12 @@ def tmpfs(tmp_path):
     yield mount
     for mountpoint in mounted:
         subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+@pytest.fixture(scope="session")
+def hostile_archive(tmp_path_factory):
+    """Two plain-fetch crawls of an outlet whose text is hostile (tests/hostile_text_site.py)."""
+    from tests.hostile_text_site import crawl_hostile_archive, serve_hostile_text
+
+    with serve_hostile_text() as site:
+        yield crawl_hostile_archive(site, tmp_path_factory.mktemp("hostile-text"), run_archiver)

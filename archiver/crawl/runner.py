@@ -129,7 +129,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "ARCHIVER_SINCE": options.since,
         "ARCHIVER_SCREENSHOTS_ENABLED": options.screenshots,
         "ARCHIVER_OPERATOR": options.operator,
-        "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}",
+        "ARCHIVER_WARC_PREFIX": f"archiver-{folder_slug(target.name)}",
         "LOG_LEVEL": _file_level(options),       # crawl.log's level (and Scrapy's log_count stats)
         "ARCHIVER_CRAWL_LOG_LEVEL": _file_level(options),
         "ARCHIVER_PROGRESS": options.progress,
