@@ -70,7 +70,6 @@ def test_second_run_archives_exactly_the_new_and_changed_articles(own_sample, tm
     first = crawl(root, own_sample, MT, extra=("--render", "never"))
     assert first.returncode == 0, first.stderr[-3000:]
     assert first.report(MT)["counts"]["articles"] == 31
-    time.sleep(1.1)                                   # crawl folders are named by the second
     added, modified = _mutate(own_sample.data_dir)
 
     second = crawl(root, own_sample, MT, extra=("--render", "never"))

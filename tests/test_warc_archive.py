@@ -99,7 +99,6 @@ def test_second_crawl_of_unchanged_site_writes_revisits(sample, tmp_path):
     root = tmp_path / "archive"
     first = crawl(root, sample, "harbourgazette", extra=("--no-screenshots",))
     assert first.returncode == 0, first.stderr[-3000:]
-    time.sleep(1.1)
     second = crawl(root, sample, "harbourgazette", extra=("--no-screenshots",))
     assert second.returncode == 0, second.stderr[-3000:]
     first_bytes = sum(p.stat().st_size for p in first.warcs("harbourgazette"))

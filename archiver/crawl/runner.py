@@ -169,7 +169,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
 def run_crawl(options: CrawlOptions) -> list[CrawlTarget]:
     """Crawl every target in one process (one browser each) and wait for the end."""
     targets = resolve_targets(options)
-    locks = [OutletLock(options.out, target.name).acquire() for target in targets]
+    locks = [OutletLock(options.out, name).acquire() for name in dict.fromkeys(t.name for t in targets)]
     try:
         open_crawl_folders(options, targets)
         _run_process(options, targets)

@@ -71,7 +71,7 @@ class DistributedRun:
     def run(self) -> list[CrawlTarget]:
         self._configure_logging()
         self.targets = resolve_targets(self.options)
-        locks = [OutletLock(self.options.out, target.name).acquire() for target in self.targets]
+        locks = [OutletLock(self.options.out, name).acquire() for name in dict.fromkeys(t.name for t in self.targets)]
         server = None
         try:
             open_crawl_folders(self.options, self.targets)
@@ -96,8 +96,8 @@ class DistributedRun:
 
     def _crawl(self, url: str, private: bool) -> None:
         client = connect(url)
-        redis_locks = [] if private else [RedisOutletLock(client, self.prefix, t.name).acquire()
-                                          for t in self.targets]
+        redis_locks = [] if private else [RedisOutletLock(client, self.prefix, name).acquire()
+                                          for name in dict.fromkeys(t.name for t in self.targets)]
         try:
             for target in self.targets:
                 target.crawl_dir.mkdir(parents=True, exist_ok=True)
