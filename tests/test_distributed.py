@@ -296,8 +296,12 @@ def test_a_retry_after_told_to_one_worker_holds_for_both(redis_url, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     refused = _BusySite.refused[0]
     starts = sorted(start for start, _, _ in _BusySite.log)
-    # requests sent before the 429 arrived may land just after it; none starts later within 2 s
-    assert not [s - refused for s in starts if refused + 0.5 < s < refused + 1.8]
+    # Retry-After: 2 holds the host for both workers. Requests already sent when the 429 arrived
+    # (at most the host's concurrency, 2) may reach the server after it, however late a busy
+    # machine delivers them; anything more within the 2 s would be a worker ignoring the pause
+    # (without it, 0.15 s stories at concurrency 2 would be a dozen).
+    held = [round(s - refused, 2) for s in starts if refused < s < refused + 1.8]
+    assert len(held) <= 2, held
     assert any(s >= refused + 1.8 for s in starts)
     assert sum(1 for _, _, path in _BusySite.log if path.endswith("story-number-3")) == 1   # retried once
 
@@ -316,7 +320,9 @@ def test_two_workers_keep_to_one_host_s_politeness(redis_url, tmp_path):
     # (one request of slack): two workers each keeping 0.4 s on their own make twice as many.
     starts = [start for start, _, _ in log]
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert sum(gaps) / len(gaps) >= 0.4, gaps
+    # on average the configured 0.4 s, less 0.5 s of slack for when the first and the last
+    # request reached the server (each worker alone keeping 0.4 s would average 0.2 s)
+    assert starts[-1] - starts[0] >= 0.4 * len(gaps) - 0.5, gaps
     for window in (2.0, 4.0):
         busiest = max(sum(1 for s in starts if t <= s < t + window) for t in starts)
         assert busiest <= window / 0.4 + 2, (window, busiest, gaps)
@@ -324,9 +330,10 @@ def test_two_workers_keep_to_one_host_s_politeness(redis_url, tmp_path):
     assert {w: v["counts"]["responses"] > 0 for w, v in report["workers"].items()} == dict.fromkeys(report["workers"], True)
 
 
+@pytest.mark.slow
+@pytest.mark.needs("tmux", "redis-server")
 def test_live_table_shows_each_worker_and_the_total(sample, tmp_path):
     import shlex
-    assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
     session = f"archiver-workers-{tmp_path.name}"
     command = " ".join(shlex.quote(part) for part in [
         *ARCHIVER, "crawl", OUTLETS[0], "--out", str(tmp_path / "out"),
@@ -377,6 +384,7 @@ def test_a_worker_on_another_machine_joins_and_merge_makes_one_crawl(sample, red
     _items_point_at_records(main_dir, items)
 
 
+@pytest.mark.browser                     # compared with the session's rendered crawl
 @pytest.mark.slow
 def test_resume_continues_a_killed_distributed_crawl_from_its_private_redis(sample, sample_crawl, tmp_path):
     """kill -9 of the whole run (coordinator, workers, redis-server); --resume restarts Redis from its file."""
