@@ -98,13 +98,11 @@ def test_interrupted_crawl_resumes_and_archives_every_page_once(own_sample, tmp_
     cmd = [*ARCHIVER, "crawl", MT, "--out", str(root), f"--base-url={MT}={base}",
            "--no-screenshots", "--concurrency", "2"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     state = root / "state.sqlite"
-    while time.monotonic() < deadline:                 # interrupt once some articles are archived
-        time.sleep(1)
-        items = list(root.glob(f"{MT}-*/articles/*.txt"))
-        if len(items) >= 5:
-            break
+    while len(list(root.glob(f"{MT}-*/articles/*.txt"))) < 5:    # interrupt once some articles are archived
+        assert time.monotonic() < deadline and proc.poll() is None, "no five articles archived"
+        time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=120)
     assert proc.returncode == 130, "an interrupted crawl exits 130"
