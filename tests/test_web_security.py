@@ -24,35 +24,35 @@ pytestmark = pytest.mark.slow           # two crawls, then a server per test
 
 
 @pytest.fixture(scope="module")
-def ui(hostile_archive) -> Iterator[str]:
+def research_page(hostile_archive) -> Iterator[str]:
     with serving("ui", str(hostile_archive.root), "--port", "0", "--no-replay", "--allowed-host", "archive.lan",
                  ready="research page") as (url, _):
         yield url
 
 
-def test_the_page_answers_only_to_its_own_host_names(ui):
-    port = urlsplit(ui).port
+def test_the_page_answers_only_to_its_own_host_names(research_page):
+    port = urlsplit(research_page).port
     for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"archive.lan:{port}"):
-        assert get(ui, host=host)[0] == 200, host
+        assert get(research_page, host=host)[0] == 200, host
     for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}", f"archive.lan.evil:{port}"):
-        status, _ = get(ui, host=host)
+        status, _ = get(research_page, host=host)
         assert status in (400, 421), host            # a DNS-rebinding page gets nothing
 
 
 @pytest.mark.parametrize("query, message", [("*xyz", "unknown special query"), ('"unterminated', "unterminated"),
                                             ("nosuchcolumn:x", "no such column"), ("AND", "syntax error")])
-def test_every_query_error_is_a_400_with_the_message(ui, query, message):
+def test_every_query_error_is_a_400_with_the_message(research_page, query, message):
     from urllib.parse import quote
-    status, body = get(ui, f"/?q={quote(query)}")
+    status, body = get(research_page, f"/?q={quote(query)}")
     assert status == 400 and message in unescape(body)
 
 
-def test_an_outlet_whose_name_holds_a_slash_is_reachable(ui):
-    status, page = get(ui)
+def test_an_outlet_whose_name_holds_a_slash_is_reachable(research_page):
+    status, page = get(research_page)
     links = [unescape(href) for href in re.findall(r'href="(/outlet/[^"]+)"', page)]
     assert links, "no outlet link on the search page"
     for href in links:
-        status, body = get(ui, href)
+        status, body = get(research_page, href)
         assert status == 200 and f"<h1>{OUTLET}</h1>" in body, href
 
 
