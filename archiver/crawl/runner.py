@@ -86,9 +86,11 @@ def resolve_targets(options: CrawlOptions) -> list[CrawlTarget]:
 
 
 def open_crawl_folders(options: CrawlOptions, targets: list[CrawlTarget]) -> None:
-    """Give each target its folder (call it holding the outlet locks): with --resume the newest
-    interrupted crawl's, else a new one (``create_crawl_folder``: unique, made atomically)."""
+    """Give each target without one its folder (call it holding the outlet locks): with --resume the
+    newest interrupted crawl's, else a new one (``create_crawl_folder``: unique, made atomically)."""
     for target in targets:
+        if target.crawl_dir is not None:
+            continue
         interrupted = interrupted_crawl(options.out, target.name) if options.resume else None
         if interrupted is not None:
             target.crawl_dir = interrupted

@@ -74,9 +74,9 @@ class DistributedRun:
         locks = [OutletLock(self.options.out, name).acquire() for name in dict.fromkeys(t.name for t in self.targets)]
         server = None
         try:
-            open_crawl_folders(self.options, self.targets)
             url = self.redis_url
             if url is None:
+                open_crawl_folders(self.options, self.targets)     # the private Redis lives in the first
                 server = PrivateRedis(self.targets[0].crawl_dir / "redis").start()
                 url = server.url
             self._crawl(url, private=server is not None)
@@ -99,8 +99,8 @@ class DistributedRun:
         redis_locks = [] if private else [RedisOutletLock(client, self.prefix, name).acquire()
                                           for name in dict.fromkeys(t.name for t in self.targets)]
         try:
+            open_crawl_folders(self.options, self.targets)         # once Redis answers and the locks hold
             for target in self.targets:
-                target.crawl_dir.mkdir(parents=True, exist_ok=True)
                 config.publish(client, self.prefix, self.options, target)
             workers = self._start_workers(url)
             lost = self._watch(client, workers, redis_locks)
