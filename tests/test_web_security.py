@@ -57,8 +57,8 @@ def test_an_outlet_whose_name_holds_a_slash_is_reachable(research_page):
 
 
 def test_the_screenshot_scan_follows_no_symlink_out_of_the_root(hostile_archive, tmp_path):
-    secret = tmp_path / "secret.warc.gz"
-    secret.write_text("SECRET-FIRST-LINE do not log me\n")
+    secret = tmp_path / "passwd"                           # a system file, as far as the page knows
+    secret.write_text("SECRET-FIRST-LINE root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/usr/sbin/nologin\n")
     root = tmp_path / "root"
     shutil.copytree(hostile_archive.root, root, symlinks=True)
     folder = root / hostile_archive.folders[0].name
