@@ -147,7 +147,7 @@ def test_a_killed_worker_s_pages_are_crawled_by_the_others(sample, sample_crawl,
     proc = _start_crawl(sample, root, "--workers", "3", "--redis", redis_url,
                         "--set", "ARCHIVER_REDIS_LEASE_TTL=6")
     client = redis.Redis.from_url(redis_url)
-    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 60, "the crawl")[0]
+    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 300, "the crawl")[0]
     keys = CrawlKeys("archiver", crawl_id)
 
     def busy_worker():
@@ -159,7 +159,7 @@ def test_a_killed_worker_s_pages_are_crawled_by_the_others(sample, sample_crawl,
                 return worker, figures
         return None
 
-    victim, figures = _wait_for(busy_worker, 240, "a busy worker")
+    victim, figures = _wait_for(busy_worker, 600, "a busy worker")
     held_at_kill = [rid.decode() for rid, w in client.hgetall(keys.pending).items() if w.decode() == victim]
     os.kill(int(figures[b"pid"]), signal.SIGKILL)
     leased_by_victim = int(client.hget(keys.worker(victim), "leased"))
@@ -201,9 +201,9 @@ def test_redis_restarted_mid_crawl_stops_the_workers_and_keeps_what_they_wrote(s
         proc = _start_crawl(sample, root, "--workers", "2", "--redis", server.url,
                             "--set", "ARCHIVER_REDIS_LEASE_TTL=3")
         client = redis.Redis.from_url(server.url)
-        crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 60, "the crawl")[0]
+        crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 300, "the crawl")[0]
         keys = CrawlKeys("archiver", crawl_id)
-        _wait_for(lambda: client.hlen("archiver:articles") >= 3, 240, "some articles archived")
+        _wait_for(lambda: client.hlen("archiver:articles") >= 3, 600, "some articles archived")
         server.stop()
         server.start()                                  # same socket, same append-only file, a new run
         stdout, stderr = proc.communicate(timeout=300)
@@ -344,7 +344,7 @@ def test_live_table_shows_each_worker_and_the_total(sample, tmp_path):
                     f"echo exit=$? > {shlex.quote(str(done))}; sleep 60"], check=True)
     try:
         screens = []
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not done.exists():
             screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
                                     text=True).stdout
@@ -365,7 +365,7 @@ def test_a_worker_on_another_machine_joins_and_merge_makes_one_crawl(sample, red
     proc = _start_crawl(sample, main_root, "--workers", "1", "--redis", redis_url, "--render", "never",
                         "--set", "DOWNLOAD_DELAY=0.3")
     client = redis.Redis.from_url(redis_url)
-    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 60, "the crawl")[0]
+    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 300, "the crawl")[0]
     other = subprocess.run([*ARCHIVER, "worker", "--redis", redis_url, "--out", str(other_root),
                             "--worker-id", "elsewhere"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     stdout, stderr = proc.communicate(timeout=600)
@@ -393,11 +393,11 @@ def test_resume_continues_a_killed_distributed_crawl_from_its_private_redis(samp
     root = short / "archive"
     slow = ("--render", "never", "--set", "DOWNLOAD_DELAY=0.2", "--set", "ARCHIVER_REDIS_LEASE_TTL=4")
     proc = _start_crawl(sample, root, "--workers", "2", *slow, own_group=True)
-    socket_path = _wait_for(lambda: next(root.glob("*/redis/redis.sock"), None), 60, "the private Redis")
+    socket_path = _wait_for(lambda: next(root.glob("*/redis/redis.sock"), None), 300, "the private Redis")
     client = redis.Redis(unix_socket_path=str(socket_path))
     crawl_id = socket_path.parent.parent.name
     keys = CrawlKeys("archiver", crawl_id)
-    _wait_for(lambda: int(client.hget(keys.stats, "acked") or 0) >= 10, 240, "some pages done")
+    _wait_for(lambda: int(client.hget(keys.stats, "acked") or 0) >= 10, 600, "some pages done")
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(1)

@@ -131,10 +131,10 @@ def test_overlapping_runs_exit_with_the_lock_code(own_sample, tmp_path):
     first = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lock = root / "locks" / f"{MT}.lock"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300
         while not (lock.exists() and lock.read_text().strip()) and time.monotonic() < deadline:
             time.sleep(0.2)
-        second = run_archiver("crawl", MT, "--out", root, f"--base-url={MT}={base}", "--quiet", timeout=60)
+        second = run_archiver("crawl", MT, "--out", root, f"--base-url={MT}={base}", "--quiet", timeout=300)
         assert second.returncode == 4
         assert "another crawl of this outlet is running" in second.stderr
         assert first.poll() is None, "the first run is still going"

@@ -140,7 +140,7 @@ def test_kill_9_never_loses_a_written_record(sample, tmp_path):
                                  f"--base-url=themoscowtimes={base}", "--quiet"],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300
         while not list(root.glob("*/warc/*.open")) and time.monotonic() < deadline:
             time.sleep(0.1)
         kill_at = time.monotonic() + rng.uniform(1, 15)
