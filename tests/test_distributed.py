@@ -194,6 +194,7 @@ def test_unreachable_redis_at_start_is_a_clear_error(sample, tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.needs("redis-server")
 def test_redis_restarted_mid_crawl_stops_the_workers_and_keeps_what_they_wrote(sample, tmp_path):
     server = PrivateRedis(tmp_path / "redis").start()
     try:
@@ -386,6 +387,7 @@ def test_a_worker_on_another_machine_joins_and_merge_makes_one_crawl(sample, red
 
 @pytest.mark.browser                     # compared with the session's rendered crawl
 @pytest.mark.slow
+@pytest.mark.needs("redis-server")
 def test_resume_continues_a_killed_distributed_crawl_from_its_private_redis(sample, sample_crawl, tmp_path):
     """kill -9 of the whole run (coordinator, workers, redis-server); --resume restarts Redis from its file."""
     import tempfile
