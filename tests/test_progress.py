@@ -67,6 +67,7 @@ def test_plain_progress_lines_and_json_log_off_a_terminal(sample, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.needs("tmux")
 def test_quiet_terminal_and_a_summary_that_fits_80_columns(sample, tmp_path):
     """In an 80-column terminal: the live table, warnings and the summary; names and reasons whole.
 
