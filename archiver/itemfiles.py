@@ -8,6 +8,11 @@ them after a kill, so a resumed crawl's files list each archived article
 exactly once, in the order the crawl archived them.
 
 Lines are written by Scrapy's own exporters, as a feed export would write them.
+Researchers open ``items.csv`` in spreadsheets, and a headline such as
+``=HYPERLINK("http://evil/","click")`` would be a formula there: a CSV cell
+that starts with ``=``, ``+``, ``-``, ``@``, a tab or a CR gets a leading
+single quote, as OWASP recommends (CSV injection). ``items.jsonl`` keeps every
+value as archived.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
 
@@ -29,12 +34,25 @@ from archiver.textexport import article_to_text
 ITEMS_JSONL, ITEMS_CSV, ARTICLES_DIR = "items.jsonl", "items.csv", "articles"
 ARTICLE_PREFIX = "urn:article:"
 ENCODING = "utf-8"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, with OWASP's leading single quote."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+class SpreadsheetCsvItemExporter(CsvItemExporter):
+    """Scrapy's CSV exporter, each cell made ``spreadsheet_safe``."""
+
+    def serialize_field(self, field: Any, name: str, value: Any) -> Any:
+        return spreadsheet_safe(super().serialize_field(field, name, value))
 
 
 def _exporters(jsonl: BinaryIO, csv: BinaryIO, *, csv_header: bool) -> tuple[BaseItemExporter, ...]:
     return (JsonLinesItemExporter(jsonl, encoding=ENCODING),
-            CsvItemExporter(csv, include_headers_line=csv_header, encoding=ENCODING,
-                            fields_to_export=[f.name for f in fields(Article)]))
+            SpreadsheetCsvItemExporter(csv, include_headers_line=csv_header, encoding=ENCODING,
+                                       fields_to_export=[f.name for f in fields(Article)]))
 
 
 class ItemFiles:
@@ -73,6 +91,20 @@ def archived_items(crawl_dir: Path) -> Iterator[Article]:
 def rebuild_item_files(crawl_dir: Path, items: Iterable[Article]) -> int:
     """Rewrite items.jsonl, items.csv and articles/ to hold exactly *items*; returns their number."""
     items = list(items)
+    write_item_files(crawl_dir, items)
+    texts = crawl_dir / ARTICLES_DIR
+    texts.mkdir(exist_ok=True)
+    wanted = {article_filename(item): item for item in items}
+    for stale in texts.glob("*.txt"):
+        if stale.name not in wanted:
+            stale.unlink()
+    for name, item in wanted.items():
+        write_text_export(texts / name, item)
+    return len(items)
+
+
+def write_item_files(crawl_dir: Path, items: Iterable[Article | dict]) -> None:
+    """Replace items.jsonl and items.csv with *items*, each file whole (a kill leaves the old one)."""
     parts = {name: crawl_dir / f"{name}.part" for name in (ITEMS_JSONL, ITEMS_CSV)}
     with open(parts[ITEMS_JSONL], "wb") as jsonl, open(parts[ITEMS_CSV], "wb") as csv:
         exporters = _exporters(jsonl, csv, csv_header=True)
@@ -87,15 +119,6 @@ def rebuild_item_files(crawl_dir: Path, items: Iterable[Article]) -> int:
             os.fsync(handle.fileno())
     for name, part in parts.items():
         part.replace(crawl_dir / name)
-    texts = crawl_dir / ARTICLES_DIR
-    texts.mkdir(exist_ok=True)
-    wanted = {article_filename(item): item for item in items}
-    for stale in texts.glob("*.txt"):
-        if stale.name not in wanted:
-            stale.unlink()
-    for name, item in wanted.items():
-        write_text_export(texts / name, item)
-    return len(items)
 
 
 def write_text_export(path: Path, item: Article) -> None:

@@ -1,5 +1,6 @@
 """Servers started on 127.0.0.1 by replay, the benchmark and the tests: a free port, and start-up
-that waits for the port to accept connections instead of sleeping and hoping.
+that waits for the port to accept connections instead of sleeping and hoping; and the host names
+the researcher's servers answer to.
 """
 
 from __future__ import annotations
@@ -14,8 +15,27 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from werkzeug.sansio.utils import host_is_trusted
+
+from archiver import settings as defaults
+
 LOCALHOST = "127.0.0.1"
 POLL_INTERVAL = 0.05        # s between connection attempts while a server starts
+
+
+def allowed_hosts(bind: str, extra: Sequence[str] = ()) -> list[str]:
+    """The Host header names a server bound to *bind* answers to (a port in the header is ignored).
+
+    A page on any web site can point its own name at 127.0.0.1 (DNS rebinding) and then
+    read a local server as if it were that site; the Host header it sends still names
+    the site, so a server that answers only to its own names is out of its reach.
+    """
+    names = [*defaults.ARCHIVER_ALLOWED_HOSTS, f"[{bind}]" if ":" in bind else bind, *extra]
+    return list(dict.fromkeys(name.lower() for name in names))
+
+
+def host_allowed(host_header: str | None, allowed: Sequence[str]) -> bool:
+    return bool(host_header) and host_is_trusted(host_header, list(allowed))
 
 
 def free_port(host: str = LOCALHOST) -> int:

@@ -171,6 +171,8 @@ ARCHIVER_REPLAY_BASE_URL = "http://127.0.0.1:8090"   # where `archiver replay RO
 ARCHIVER_UI_HOST = "127.0.0.1"
 ARCHIVER_UI_PORT = 8080
 ARCHIVER_UI_THREADS = 4                 # requests the research page serves at once
+ARCHIVER_ALLOWED_HOSTS = ("127.0.0.1", "localhost")   # Host headers the research page and replay answer to,
+                                        # besides --host and --allowed-host; any other is refused (DNS rebinding)
 
 # --- Authenticity: signed WACZ packages (docs/authenticity.md) ------------------
 ARCHIVER_SIGNING_KEY = None             # private key file; None: $ARCHIVER_SIGNING_KEY, else

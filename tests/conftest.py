@@ -19,6 +19,7 @@ import pytest
 from archiver.chromium import chromium_path
 from archiver.research.tools import tool
 from archiver.sample.server import copy_sample_data, serve_sample
+from tests.tier_checks import programs, pytest_runtest_call, pytest_runtest_setup, unmarked  # noqa: F401 (hooks)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVER = [sys.executable, "-m", "archiver.cli"]
@@ -27,7 +28,8 @@ WARCIO = Path(sys.executable).with_name("warcio")      # warcio's CLI, from the 
 
 # Programs the tests run besides Python, checked before the first test runs: a test marked
 # `browser` needs Chromium, one marked `needs(...)` the programs it names, one marked `root`
-# root. Debian packages by program (`make test-tools` installs them); the rest come from
+# root, and one using a fixture that starts a program needs it too (tests/tier_checks.py
+# FIXTURE_NEEDS). Debian packages by program (`make test-tools` installs them); the rest come from
 # the tools venv (`make tools`).
 DEBIAN_PACKAGES = {"tmux": "tmux", "nginx": "nginx-light", "wget": "wget", "redis-server": "redis-server",
                    "mount": "mount", "unshare": "util-linux"}
@@ -43,7 +45,7 @@ def _missing(program: str) -> str | None:
             tool(program)
         elif program == "root":
             if os.geteuid() != 0:
-                return "root: these tests mount a tmpfs; run them as root (or deselect them: -m 'not root')"
+                return "root: these tests mount (a tmpfs, a read-only bind); run them as root (or deselect them: -m 'not root')"
         elif not (shutil.which(program) or shutil.which(program, path="/usr/sbin:/sbin")):
             return (f"{program} not found: apt-get install --no-install-recommends "
                     f"{DEBIAN_PACKAGES.get(program, program)} (`make test-tools` installs it)")
@@ -52,20 +54,14 @@ def _missing(program: str) -> str | None:
     return None
 
 
-def _programs(item: pytest.Item) -> set[str]:
-    programs = {arg for mark in item.iter_markers("needs") for arg in mark.args}
-    if item.get_closest_marker("browser"):
-        programs.add("chromium")
-    if item.get_closest_marker("root"):
-        programs |= {"root", "mount"}
-    return programs
-
-
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Stop before the first test when a selected test needs a program this machine lacks."""
+    if untiered := unmarked(session.items):
+        pytest.exit("tests that need Chromium or root through a fixture must be marked so (make test-fast "
+                    "selects by marker):\n" + "\n".join(untiered), returncode=pytest.ExitCode.USAGE_ERROR)
     users: dict[str, list[str]] = {}
     for item in session.items:
-        for program in _programs(item):
+        for program in programs(item):
             users.setdefault(program, []).append(item.nodeid)
     problems = [f"  {why}\n    needed by {len(users[p])} test(s), e.g. {users[p][0]}"
                 for p in sorted(users) if (why := _missing(p))]
@@ -144,3 +140,12 @@ def tmpfs(tmp_path):
     yield mount
     for mountpoint in mounted:
         subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+@pytest.fixture(scope="session")
+def hostile_archive(tmp_path_factory):
+    """Two plain-fetch crawls of an outlet whose text is hostile (tests/hostile_text_site.py)."""
+    from tests.hostile_text_site import crawl_hostile_archive, serve_hostile_text
+
+    with serve_hostile_text() as site:
+        yield crawl_hostile_archive(site, tmp_path_factory.mktemp("hostile-text"), run_archiver)

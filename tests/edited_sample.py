@@ -8,7 +8,6 @@ moves (the sitemap's lastmod), so the second crawl archives it again.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +49,6 @@ def crawl_twice_with_an_edit(root: Path, sample, *, first_outlets: tuple[str, ..
                              extra: tuple[str, ...] = ()) -> EditedArchive:
     first = crawl(root, sample, *first_outlets, extra=extra)
     assert first.returncode == 0, first.stderr[-3000:]
-    time.sleep(1.1)                                   # crawl folders are named by the second
     edit_article(sample.data_dir)
     second = crawl(root, sample, HG, extra=extra)
     assert second.returncode == 0, second.stderr[-3000:]

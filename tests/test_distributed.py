@@ -147,7 +147,7 @@ def test_a_killed_worker_s_pages_are_crawled_by_the_others(sample, sample_crawl,
     proc = _start_crawl(sample, root, "--workers", "3", "--redis", redis_url,
                         "--set", "ARCHIVER_REDIS_LEASE_TTL=6")
     client = redis.Redis.from_url(redis_url)
-    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 60, "the crawl")[0]
+    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 300, "the crawl")[0]
     keys = CrawlKeys("archiver", crawl_id)
 
     def busy_worker():
@@ -159,7 +159,7 @@ def test_a_killed_worker_s_pages_are_crawled_by_the_others(sample, sample_crawl,
                 return worker, figures
         return None
 
-    victim, figures = _wait_for(busy_worker, 240, "a busy worker")
+    victim, figures = _wait_for(busy_worker, 600, "a busy worker")
     held_at_kill = [rid.decode() for rid, w in client.hgetall(keys.pending).items() if w.decode() == victim]
     os.kill(int(figures[b"pid"]), signal.SIGKILL)
     leased_by_victim = int(client.hget(keys.worker(victim), "leased"))
@@ -194,6 +194,7 @@ def test_unreachable_redis_at_start_is_a_clear_error(sample, tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.needs("redis-server")
 def test_redis_restarted_mid_crawl_stops_the_workers_and_keeps_what_they_wrote(sample, tmp_path):
     server = PrivateRedis(tmp_path / "redis").start()
     try:
@@ -201,9 +202,9 @@ def test_redis_restarted_mid_crawl_stops_the_workers_and_keeps_what_they_wrote(s
         proc = _start_crawl(sample, root, "--workers", "2", "--redis", server.url,
                             "--set", "ARCHIVER_REDIS_LEASE_TTL=3")
         client = redis.Redis.from_url(server.url)
-        crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 60, "the crawl")[0]
+        crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 300, "the crawl")[0]
         keys = CrawlKeys("archiver", crawl_id)
-        _wait_for(lambda: client.hlen("archiver:articles") >= 3, 240, "some articles archived")
+        _wait_for(lambda: client.hlen("archiver:articles") >= 3, 600, "some articles archived")
         server.stop()
         server.start()                                  # same socket, same append-only file, a new run
         stdout, stderr = proc.communicate(timeout=300)
@@ -296,8 +297,12 @@ def test_a_retry_after_told_to_one_worker_holds_for_both(redis_url, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     refused = _BusySite.refused[0]
     starts = sorted(start for start, _, _ in _BusySite.log)
-    # requests sent before the 429 arrived may land just after it; none starts later within 2 s
-    assert not [s - refused for s in starts if refused + 0.5 < s < refused + 1.8]
+    # Retry-After: 2 holds the host for both workers. Requests already sent when the 429 arrived
+    # (at most the host's concurrency, 2) may reach the server after it, however late a busy
+    # machine delivers them; anything more within the 2 s would be a worker ignoring the pause
+    # (without it, 0.15 s stories at concurrency 2 would be a dozen).
+    held = [round(s - refused, 2) for s in starts if refused < s < refused + 1.8]
+    assert len(held) <= 2, held
     assert any(s >= refused + 1.8 for s in starts)
     assert sum(1 for _, _, path in _BusySite.log if path.endswith("story-number-3")) == 1   # retried once
 
@@ -316,7 +321,9 @@ def test_two_workers_keep_to_one_host_s_politeness(redis_url, tmp_path):
     # (one request of slack): two workers each keeping 0.4 s on their own make twice as many.
     starts = [start for start, _, _ in log]
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert sum(gaps) / len(gaps) >= 0.4, gaps
+    # on average the configured 0.4 s, less 0.5 s of slack for when the first and the last
+    # request reached the server (each worker alone keeping 0.4 s would average 0.2 s)
+    assert starts[-1] - starts[0] >= 0.4 * len(gaps) - 0.5, gaps
     for window in (2.0, 4.0):
         busiest = max(sum(1 for s in starts if t <= s < t + window) for t in starts)
         assert busiest <= window / 0.4 + 2, (window, busiest, gaps)
@@ -324,9 +331,10 @@ def test_two_workers_keep_to_one_host_s_politeness(redis_url, tmp_path):
     assert {w: v["counts"]["responses"] > 0 for w, v in report["workers"].items()} == dict.fromkeys(report["workers"], True)
 
 
+@pytest.mark.slow
+@pytest.mark.needs("tmux", "redis-server")
 def test_live_table_shows_each_worker_and_the_total(sample, tmp_path):
     import shlex
-    assert shutil.which("tmux"), "tmux is needed for this test (apt-get install tmux)"
     session = f"archiver-workers-{tmp_path.name}"
     command = " ".join(shlex.quote(part) for part in [
         *ARCHIVER, "crawl", OUTLETS[0], "--out", str(tmp_path / "out"),
@@ -337,7 +345,7 @@ def test_live_table_shows_each_worker_and_the_total(sample, tmp_path):
                     f"echo exit=$? > {shlex.quote(str(done))}; sleep 60"], check=True)
     try:
         screens = []
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not done.exists():
             screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
                                     text=True).stdout
@@ -358,7 +366,7 @@ def test_a_worker_on_another_machine_joins_and_merge_makes_one_crawl(sample, red
     proc = _start_crawl(sample, main_root, "--workers", "1", "--redis", redis_url, "--render", "never",
                         "--set", "DOWNLOAD_DELAY=0.3")
     client = redis.Redis.from_url(redis_url)
-    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 60, "the crawl")[0]
+    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 300, "the crawl")[0]
     other = subprocess.run([*ARCHIVER, "worker", "--redis", redis_url, "--out", str(other_root),
                             "--worker-id", "elsewhere"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     stdout, stderr = proc.communicate(timeout=600)
@@ -377,7 +385,9 @@ def test_a_worker_on_another_machine_joins_and_merge_makes_one_crawl(sample, red
     _items_point_at_records(main_dir, items)
 
 
+@pytest.mark.browser                     # compared with the session's rendered crawl
 @pytest.mark.slow
+@pytest.mark.needs("redis-server")
 def test_resume_continues_a_killed_distributed_crawl_from_its_private_redis(sample, sample_crawl, tmp_path):
     """kill -9 of the whole run (coordinator, workers, redis-server); --resume restarts Redis from its file."""
     import tempfile
@@ -385,11 +395,11 @@ def test_resume_continues_a_killed_distributed_crawl_from_its_private_redis(samp
     root = short / "archive"
     slow = ("--render", "never", "--set", "DOWNLOAD_DELAY=0.2", "--set", "ARCHIVER_REDIS_LEASE_TTL=4")
     proc = _start_crawl(sample, root, "--workers", "2", *slow, own_group=True)
-    socket_path = _wait_for(lambda: next(root.glob("*/redis/redis.sock"), None), 60, "the private Redis")
+    socket_path = _wait_for(lambda: next(root.glob("*/redis/redis.sock"), None), 300, "the private Redis")
     client = redis.Redis(unix_socket_path=str(socket_path))
     crawl_id = socket_path.parent.parent.name
     keys = CrawlKeys("archiver", crawl_id)
-    _wait_for(lambda: int(client.hget(keys.stats, "acked") or 0) >= 10, 240, "some pages done")
+    _wait_for(lambda: int(client.hget(keys.stats, "acked") or 0) >= 10, 600, "some pages done")
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(1)

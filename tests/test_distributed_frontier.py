@@ -18,10 +18,27 @@ def redis_url(tmp_path):
         yield server.url
 
 
-def _frontiers(url: str, *workers: str, ttl: int = 1) -> list[RedisFrontier]:
+# Leases are counted in multiples of TTL seconds, and a lapse is waited for (the lease key
+# gone from Redis), never slept for: a busy machine only makes the tests slower.
+TTL = 3
+PATIENCE = 120          # s; how long a lapse that is due may take to show
+
+
+def _frontiers(url: str, *workers: str, ttl: int = TTL) -> list[RedisFrontier]:
     client = connect(url)
     keys = CrawlKeys("test", "crawl-1")
     return [RedisFrontier(client, keys, worker, lease_ttl=ttl, max_retakes=2) for worker in workers]
+
+
+def _lease_key(frontier: RedisFrontier, request_id: str) -> str:
+    return frontier.keys.lease_prefix + request_id
+
+
+def _wait_until_lapsed(frontier: RedisFrontier, request_id: str) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while frontier.client.exists(_lease_key(frontier, request_id)):
+        assert time.monotonic() < deadline, f"the lease of {request_id} never lapsed"
+        time.sleep(0.05)
 
 
 def test_seen_requests_are_queued_once_and_by_priority(redis_url):
@@ -39,8 +56,8 @@ def test_a_lapsed_lease_goes_back_to_the_queue_and_another_worker_takes_it(redis
     dead.enqueue("fp", b"request", 0)
     lease = dead.lease()
     assert alive.lease() is None and alive.has_work()               # leased, not done: the crawl goes on
-    assert alive.reclaim() == 0                                     # the lease still runs
-    time.sleep(1.2)
+    assert alive.reclaim() == 0                                     # the lease still runs (for TTL s)
+    _wait_until_lapsed(alive, lease.request_id)
     assert alive.reclaim() == 1
     retaken = alive.lease()
     assert retaken.blob == b"request"
@@ -51,12 +68,19 @@ def test_a_lapsed_lease_goes_back_to_the_queue_and_another_worker_takes_it(redis
 
 
 def test_a_renewed_lease_does_not_lapse(redis_url):
-    (a,) = _frontiers(redis_url, "a")
+    """Renewing sets the lease's expiry a whole TTL ahead again, however late it comes."""
+    (a,) = _frontiers(redis_url, "a", ttl=30)
     a.enqueue("fp", b"request", 0)
     lease = a.lease()
-    for _ in range(3):
-        time.sleep(0.5)
+    key = _lease_key(a, lease.request_id)
+    for _ in range(2):
+        granted = a.client.pttl(key)
+        deadline = time.monotonic() + PATIENCE
+        while a.client.pttl(key) > granted - 200:                    # let the lease run down a little
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
         assert a.renew([lease.request_id]) == 0
+        assert a.client.pttl(key) > granted - 200                    # back to a whole TTL
         assert a.reclaim() == 0
     assert a.ack(lease.request_id)
 
@@ -71,11 +95,12 @@ def test_a_retry_hands_its_lease_over(redis_url):
 
 
 def test_a_request_whose_workers_keep_dying_is_given_up(redis_url):
-    (a,) = _frontiers(redis_url, "a")
+    (a,) = _frontiers(redis_url, "a", ttl=1)                       # three lapses: no need to wait long
     a.enqueue("fp", b"poison", 0)
     for _ in range(3):
-        assert a.lease() is not None
-        time.sleep(1.1)
+        lease = a.lease()
+        assert lease is not None
+        _wait_until_lapsed(a, lease.request_id)
         a.reclaim()
     assert a.lease() is None
     assert a.client.llen(a.keys.failed) == 1

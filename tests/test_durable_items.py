@@ -49,7 +49,7 @@ def _crawl_killed_when(site, root: Path, ready: Callable[[], bool], *extra: str)
     """Run a crawl and SIGKILL its whole process group once *ready()* holds."""
     proc = subprocess.Popen(_command(site, root, *extra), cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     try:
         while not ready():
             assert proc.poll() is None, "the crawl ended before the kill point"

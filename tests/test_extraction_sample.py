@@ -13,14 +13,10 @@ import pytest
 
 from archiver.extraction import extract_article
 from archiver.outlets import load_profiles
-
+from archiver.sample import site as sample_site, store as sample_store, themoscowtimes as sample_mt
 from archiver.textexport import article_to_text
 
 MOSCOW_TIMES_SELECTORS = load_profiles()["themoscowtimes"].selectors
-
-sample_store = pytest.importorskip("archiver.sample.store")
-sample_mt = pytest.importorskip("archiver.sample.themoscowtimes")
-sample_site = pytest.importorskip("archiver.sample.site")
 
 SEED = Path(__file__).parent / "sample_data" / "seed_article.txt"   # a copy of the shared seed export
 BASE = "http://127.0.0.1:8081"

@@ -40,7 +40,6 @@ def two_crawls(tmp_path_factory):
     with serve_sample(data_dir=data, edits=True) as sample:
         first = crawl(root, sample, HG, extra=FAST)
         assert first.returncode == 0, first.stderr[-3000:]
-        time.sleep(1.1)                               # crawl folders are named by the second
         sample.publish_edits()
         second = crawl(root, sample, HG, extra=(*FAST, "--revisit"))
         assert second.returncode == 0, second.stderr[-3000:]
@@ -244,7 +243,7 @@ def test_scheduled_runs_recheck_only_the_articles_that_are_due(tmp_path):
         runs = {}
         # the newest article (dated 10.5 hours ago) is due every second, the rest once a day
         for name, schedule in (("young", "12h:1s 60d:1d"), ("all", "60d:1s"), ("none", "60d:1d")):
-            time.sleep(1.1)                                # due after a second; folders named by the second
+            time.sleep(1.1)                                # the young article is due again a second after its check
             run = crawl(root, sample, HG, extra=(*FAST, "--set", f"ARCHIVER_REVISIT_SCHEDULE={schedule}"))
             assert run.returncode == 0, run.stderr[-3000:]
             runs[name] = run.report(HG)["counts"]
@@ -261,7 +260,6 @@ def test_rendered_articles_are_rechecked_by_plain_conditional_fetches(tmp_path):
         first = crawl(root, sample, HG, extra=("--render", "always"))
         assert first.returncode == 0, first.stderr[-3000:]
         assert first.report(HG)["counts"]["rendered"] >= 13
-        time.sleep(1.1)
         sample.publish_edits()
         second = crawl(root, sample, HG, extra=("--render", "always", "--revisit"))
         assert second.returncode == 0, second.stderr[-3000:]

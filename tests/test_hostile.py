@@ -1,4 +1,4 @@
-"""End to end: crawl the hostile site in real Chromium; every trap ends with its reason, in bounded time."""
+"""End to end: crawl the hostile site in real Chromium; every trap ends with its reason, and the crawl ends."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,8 @@ from tests.conftest import ROOT, run_archiver
 from tests.hostile_server import ARTICLES, TRAPS, serve_hostile
 from tests.warc_helpers import by_uri, read_records
 
-CRAWL_BOUND_S = 180          # the whole hostile crawl, asserted
 PAGE_TIMEOUT_S = 15
+CRAWL_TIMEOUT_S = 900        # a hang fails the test; how long the crawl takes is not (see make bench)
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +35,11 @@ start_urls = ["/"]
 article_pattern = "^/news/"
 listing_pattern = "^/trap/"
 ''')
-    started = time.monotonic()
     proc = run_archiver("crawl", "hostile", "--config", config, "--out", root / "out", "--render", "always",
                         "--page-timeout", PAGE_TIMEOUT_S, "--no-block-private-addresses", "--depth", 1,
-                        "--quiet", timeout=CRAWL_BOUND_S + 120)
-    elapsed = time.monotonic() - started
+                        "--quiet", timeout=CRAWL_TIMEOUT_S)
     crawl_dir = next((root / "out").glob("hostile-*"))
-    return proc, elapsed, crawl_dir
+    return proc, crawl_dir
 
 
 def _failed_pages(stderr: str) -> dict[str, str]:
@@ -55,9 +52,8 @@ def _failed_pages(stderr: str) -> dict[str, str]:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_crawl_finishes_in_bounded_time(hostile_crawl):
-    proc, elapsed, crawl_dir = hostile_crawl
-    assert elapsed < CRAWL_BOUND_S, f"hostile crawl took {elapsed:.0f}s"
+def test_the_hostile_crawl_finishes(hostile_crawl):
+    proc, crawl_dir = hostile_crawl
     report = json.loads((crawl_dir / "crawl.json").read_text())
     assert report["finish_reason"] == "finished", proc.stderr[-3000:]
     # most pages are traps: the error rate is over ARCHIVER_MAX_ERROR_RATE, and says so
@@ -67,7 +63,7 @@ def test_crawl_finishes_in_bounded_time(hostile_crawl):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_every_trap_has_its_reason(hostile_crawl):
-    proc, _, crawl_dir = hostile_crawl
+    proc, crawl_dir = hostile_crawl
     report = json.loads((crawl_dir / "crawl.json").read_text())
     failed = _failed_pages(proc.stderr)
     wrong = {path: (failed.get(path), expected) for path, expected in TRAPS.items()
@@ -85,7 +81,7 @@ def test_every_trap_has_its_reason(hostile_crawl):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_normal_pages_archived_and_extracted(hostile, hostile_crawl):
-    _, _, crawl_dir = hostile_crawl
+    _, crawl_dir = hostile_crawl
     records = read_records(sorted((crawl_dir / "warc").glob("*.warc.gz")))
     responses = by_uri(records, "response", "revisit")
     items = {json.loads(line)["url"]: json.loads(line)
@@ -101,7 +97,7 @@ def test_normal_pages_archived_and_extracted(hostile, hostile_crawl):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_archived_where_it_makes_sense(hostile, hostile_crawl):
-    _, _, crawl_dir = hostile_crawl
+    _, crawl_dir = hostile_crawl
     records = read_records(sorted((crawl_dir / "warc").glob("*.warc.gz")))
     responses = by_uri(records, "response")
     status = {uri: [r.http_status for r in recs] for uri, recs in responses.items()}
@@ -119,7 +115,7 @@ def test_archived_where_it_makes_sense(hostile, hostile_crawl):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_warcio_check_passes(hostile_crawl):
-    _, _, crawl_dir = hostile_crawl
+    _, crawl_dir = hostile_crawl
     warcs = sorted((crawl_dir / "warc").glob("*.warc.gz"))
     assert warcs and not list((crawl_dir / "warc").glob("*.open"))
     warcio = Path(sys.executable).with_name("warcio")
@@ -140,10 +136,8 @@ def test_private_addresses_refused(hostile, tmp_path):
 def test_gzip_bomb_plain_fetch(hostile, tmp_path):
     """HttpCompressionMiddleware caps the inflated size at DOWNLOAD_MAXSIZE; the raw gzip is archived."""
     url = hostile.base + "/trap/gzip-bomb"
-    started = time.monotonic()
     proc = run_archiver("crawl", url, "--out", tmp_path, "--render", "never", "--no-block-private-addresses",
-                        "--quiet", timeout=120)
-    assert time.monotonic() - started < 60
+                        "--quiet", timeout=300)
     assert f"page failed [too-large] {url}" in proc.stderr, proc.stderr[-2000:]
     crawl_dir = next(tmp_path.glob("*/crawl.json")).parent
     sizes = []
@@ -160,7 +154,7 @@ def test_gzip_bomb_plain_fetch(hostile, tmp_path):
 def test_rendered_pages_keep_the_bytes_and_charset_they_were_served_in(hostile, hostile_crawl):
     """Chromium hands text bodies over as UTF-8; the archive must hold the served cp1251/Shift-JIS bytes."""
     from tests.hostile_server import _article_html
-    _, _, crawl_dir = hostile_crawl
+    _, crawl_dir = hostile_crawl
     records = by_uri(read_records(sorted((crawl_dir / "warc").glob("*.warc.gz"))), "response")
     for path, (title, text, charset) in ARTICLES.items():
         served = _article_html(title, text, charset)

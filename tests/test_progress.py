@@ -36,7 +36,7 @@ def test_live_display_in_a_terminal(sample, tmp_path):
           f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {command}; echo exit=$? > {shlex.quote(str(done))}; sleep 60")
     try:
         screens, last = [], ""
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not done.exists():
             screen = _tmux("capture-pane", "-p", "-t", session)
             last = screen
@@ -67,6 +67,7 @@ def test_plain_progress_lines_and_json_log_off_a_terminal(sample, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.needs("tmux")
 def test_quiet_terminal_and_a_summary_that_fits_80_columns(sample, tmp_path):
     """In an 80-column terminal: the live table, warnings and the summary; names and reasons whole.
 
@@ -83,7 +84,7 @@ def test_quiet_terminal_and_a_summary_that_fits_80_columns(sample, tmp_path):
     _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "50",
           f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {command}; echo exit=$? > {shlex.quote(str(done))}; sleep 60")
     try:
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not done.exists():
             time.sleep(0.5)
         assert done.exists(), "the crawl did not finish in 240 s"

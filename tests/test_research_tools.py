@@ -139,6 +139,9 @@ def test_wacz_validates_and_lists_every_page(sample, sample_crawl, tmp_path):
     assert not dangling, f"revisits whose original is not in the WACZ: {dangling[:5]}"
 
 
+@pytest.mark.browser                     # packages the session's rendered crawl
+@pytest.mark.slow
+@pytest.mark.needs("wacz")
 def test_wacz_of_an_output_root_one_per_crawl_or_combined(sample_crawl, tmp_path):
     """An output root with two crawls: one WACZ each, one with --combine, or the crawls named."""
     _needs_tools()

@@ -13,7 +13,7 @@ import pytest
 from archiver import settings as defaults
 from archiver.capture.handler import browser_context_options
 from archiver.commands.crawl import options_from_args, register
-from archiver.crawl.runner import CrawlOptions, crawl_settings, resolve_targets
+from archiver.crawl.runner import CrawlOptions, crawl_settings, open_crawl_folders, resolve_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,8 +34,9 @@ def _parsed(*argv: str) -> CrawlOptions:
 
 def _settings(tmp_path: Path, *argv: str):
     options = _parsed("--out", str(tmp_path), "--chromium", sys.executable, *argv)
-    target = resolve_targets(options)[0]
-    return crawl_settings(options, target)
+    targets = resolve_targets(options)
+    open_crawl_folders(options, targets)
+    return crawl_settings(options, targets[0])
 
 
 def test_options_and_cli_defaults_are_the_settings() -> None:

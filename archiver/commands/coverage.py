@@ -16,11 +16,14 @@ def _print_table(name: str, report: Coverage) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("day", "listed", "archived", "failed", "not attempted", title=f"{name}: listed by its sitemaps and feeds")
+    from archiver.terminaltext import text
+
+    table = Table("day", "listed", "archived", "failed", "not attempted",
+                  title=text(f"{name}: listed by its sitemaps and feeds"))
     rows = [*report.days, report.totals()]
     for day in rows:
         failed = ", ".join(f"{reason} {count}" for reason, count in sorted(day.failed.items())) or "0"
-        table.add_row(day.day, str(day.listed), str(day.archived), failed, str(day.not_attempted),
+        table.add_row(text(day.day), str(day.listed), str(day.archived), text(failed), str(day.not_attempted),
                       end_section=day is rows[-2])
     Console().print(table)
 
@@ -38,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {args.root} is not an output root (no state.sqlite); give the folder passed to crawl --out",
               file=sys.stderr)
         return 2
-    state = CrawlState(path)
+    state = CrawlState(path, readonly=True)
     try:
         known = state.outlets_listed()
         if args.outlet and args.outlet not in known:

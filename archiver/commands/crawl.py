@@ -173,6 +173,8 @@ def print_discovery(targets: list[CrawlTarget]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from archiver.terminaltext import text, visible
+
     console = Console()
     for target in targets:
         try:
@@ -184,12 +186,12 @@ def print_discovery(targets: list[CrawlTarget]) -> None:
         if not console.is_terminal:                 # piped: one tab-separated line per source
             print("\t".join(("outlet", *columns)))
             for row in sources:
-                print("\t".join((target.name, *(str(row[c]) for c in columns))))
+                print("\t".join((target.name, *(visible(row[c]) for c in columns))))
             continue
         table = Table(*columns, title=target.name)
         table.columns[1].overflow = "fold"          # whole URLs: they go into a profile
         for row in sources:
-            table.add_row(*(str(row[c]) for c in columns))
+            table.add_row(*(text(row[c]) for c in columns))
         console.print(table)
 
 

@@ -10,6 +10,7 @@ from archiver.commands.history import add_article_arguments
 from archiver.history.diff import word_diff, words_changed
 from archiver.history.lookup import NoVersions, article_history
 from archiver.history.render import diff_page, diff_text, version_label
+from archiver.terminaltext import visible
 
 
 def register(subparsers) -> None:
@@ -36,11 +37,11 @@ def run(args: argparse.Namespace) -> int:
     changes = word_diff(old.snapshot.document(), new.snapshot.document())
     added, removed = words_changed(changes)
     console = Console(highlight=False, soft_wrap=True)
-    console.print(f"{history.url}\n{version_label(old)} -> {version_label(new)}: "
-                  f"{added} words added, {removed} removed; changed: {', '.join(new.changed) or 'nothing'}\n",
+    console.print(visible(f"{history.url}\n{version_label(old)} -> {version_label(new)}: "
+                          f"{added} words added, {removed} removed; changed: {', '.join(new.changed) or 'nothing'}\n"),
                   markup=False)
     console.print(diff_text(changes, markers=not console.is_terminal))
     if args.html:
         args.html.write_text(diff_page(history.url, old, new, changes), encoding="utf-8")
-        console.print(f"\nside-by-side page: {args.html}", markup=False)
+        console.print(visible(f"\nside-by-side page: {args.html}"), markup=False)
     return 0

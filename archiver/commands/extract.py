@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from archiver.research.extract import extract_html, extract_items, item_dict
     from archiver.filenames import article_filename
+    from archiver.terminaltext import visible
     from archiver.textexport import article_to_text
 
     try:
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
                 if len(articles) != 1:
                     raise ValueError(f"{len(articles)} articles: --format text prints one article; "
                                      "give a folder with -o DIR for one file each")
-                sys.stdout.write(article_to_text(articles[0]) + "\n")
+                sys.stdout.write(visible(article_to_text(articles[0])) + "\n")   # -o DIR keeps it as stored
             else:
                 args.output.mkdir(parents=True, exist_ok=True)
                 for article in articles:

@@ -25,19 +25,22 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from archiver.terminaltext import text, visible
+
     try:
         history = article_history(args.url, args.root)
     except NoVersions as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     table = Table("version", "captured", "changed", "words +", "words -", "WARC record",
-                  title=f"{history.url}: {len(history.versions)} version(s)")
+                  title=text(f"{history.url}: {len(history.versions)} version(s)"))
     for version in history.versions:
         changed = "first capture" if version.version == 1 else ", ".join(version.changed)
-        table.add_row(str(version.version), version.captured_at or "", changed, str(version.words_added),
-                      str(version.words_removed), f"{version.warc.get('filename')} @ {version.warc.get('offset')}")
+        table.add_row(str(version.version), text(version.captured_at), text(changed), str(version.words_added),
+                      str(version.words_removed), text(f"{version.warc.get('filename')} @ {version.warc.get('offset')}"))
     console = Console(width=200) if not sys.stdout.isatty() else Console()
     console.print(table)
     for other in history.others:
-        console.print(f"also archived as {other} (same canonical URL); give that URL for its versions")
+        console.print(f"also archived as {visible(other)} (same canonical URL); give that URL for its versions",
+                      markup=False)
     return 0

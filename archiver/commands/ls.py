@@ -10,6 +10,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from archiver.terminaltext import text
+
 RECORD_TYPES = ("response", "revisit", "resource", "metadata", "request", "warcinfo")
 
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
                    and (args.status is None or r.status == args.status)
                    and (not args.type or r.type == args.type)]
     except (FileNotFoundError, ValueError) as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(text(exc, style="red"))
         return 1
     if args.json:
         for r in records:
@@ -49,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     for column in ("URL", "WARC-Date", "Status", "MIME type", "Size", "Type", "File", "Offset"):
         table.add_column(column, overflow="fold")
     for r in records:
-        table.add_row(r.uri, r.date, str(r.status or ""), r.mime, str(r.length), r.type, r.filename, str(r.offset))
+        table.add_row(*(text(cell) for cell in (r.uri, r.date, r.status or "", r.mime, r.length, r.type, r.filename,
+                                                r.offset)))
     Console().print(table)
     return 0

@@ -8,6 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
+from archiver.commands.ui import add_allowed_host_argument
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("replay", help="replay WARC files or crawl folders in pywb",
@@ -16,6 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="WARC file or crawl folder")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    add_allowed_host_argument(parser)
     parser.add_argument("--dir", type=Path, help="build the collection here (default: a temporary folder)")
     parser.add_argument("--frameless", action="store_true", help="no pywb frame or banner around pages")
     parser.add_argument("--open", metavar="URL", help="also print the replay URL of this capture")
@@ -27,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         server = start_replay(args.paths, args.port, host=args.host, directory=args.dir,
-                              framed=not args.frameless)
+                              framed=not args.frameless, extra_hosts=tuple(args.allowed_host))
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"archiver replay: {exc}", file=sys.stderr)
         return 1

@@ -19,13 +19,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from archiver.research.show import find_article
+    from archiver.terminaltext import visible
 
     try:
         found = find_article(args.url, args.paths)
     except (FileNotFoundError, ValueError, LookupError) as exc:
         print(f"archiver show: {exc}", file=sys.stderr)
         return 1
-    sys.stdout.write(found.text)
+    sys.stdout.write(visible(found.text))     # control characters made visible; the WARC keeps them
     if args.screenshot:
         if found.screenshot is None:
             print(f"archiver show: no screenshot archived for {found.article.url} (crawled with "

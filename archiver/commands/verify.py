@@ -12,11 +12,13 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from archiver.crawl.report import ExitCode
 from archiver.recording.verify import RepairResult, VerifyReport, repair_file, verify_file, warc_files
 from archiver.signing.verify import Pins, Verdict, verify_package
+from archiver.terminaltext import text, visible
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -93,7 +95,7 @@ def _print_verdict(verdict: Verdict) -> None:
         lines.append(f"  timestamped by {verdict.timestamp_by} at {verdict.timestamp:%Y-%m-%dT%H:%M:%SZ}")
     lines += [f"  FAILED: {failure}" for failure in verdict.failures]
     lines += [f"  {note}" for note in verdict.notes]
-    print("\n".join(lines))
+    print(visible("\n".join(lines)))        # signer, software and notes come from the package
 
 
 def _as_json(results: list[tuple[VerifyReport, RepairResult | None]], missing: list[Path]) -> dict:
@@ -121,7 +123,7 @@ def _as_json(results: list[tuple[VerifyReport, RepairResult | None]], missing: l
 
 def _print_tables(console: Console, results: list[tuple[VerifyReport, RepairResult | None]], missing: list[Path]) -> None:
     for path in missing:
-        console.print(f"[red]No such file or folder:[/red] {path}")
+        console.print(text("No such file or folder: ", style="red") + text(path))
     if not results:
         console.print("[red]No WARC files found[/red] (looked for *.warc.gz and *.warc.gz.open)")
         return
@@ -132,13 +134,13 @@ def _print_tables(console: Console, results: list[tuple[VerifyReport, RepairResu
     for report, repair in results:
         status = "[green]ok[/green]" if report.ok else f"[red]{len(report.problems)} problem(s)[/red]"
         if repair is not None and repair.refused:
-            status += f"\n[yellow]not repaired: {repair.refused}[/yellow]"
+            status += f"\n[yellow]not repaired: {escape(visible(repair.refused))}[/yellow]"
         elif repair is not None:
             done = [f"cut {repair.removed_bytes} bytes at {repair.cut_at}"] if repair.cut_at is not None else []
             done += ["renamed"] if repair.renamed else []
             status += f"\n[cyan]repaired: {', '.join(done) or 'nothing to do'}[/cyan]"
         counts = "\n".join(f"{t}: {n}" for t, n in sorted(report.counts.items())) or "-"
-        summary.add_row(str(report.path), counts, status)
+        summary.add_row(text(report.path), counts, status)
     console.print(summary)
 
     problems = [p for report, _ in results for p in report.problems]
@@ -147,5 +149,5 @@ def _print_tables(console: Console, results: list[tuple[VerifyReport, RepairResu
         for column in ("File", "Offset", "Problem", "Detail"):
             table.add_column(column, overflow="fold")
         for p in problems:
-            table.add_row(p.file, str(p.offset), p.kind, p.detail)
+            table.add_row(text(p.file), str(p.offset), p.kind, text(p.detail))
         console.print(table)

@@ -1,4 +1,11 @@
-"""Finishing a crawl folder: its CDXJ index, page list, file listing and ``crawl.json``.
+"""A crawl folder: made (uniquely named) when a crawl starts, and finished (its CDXJ index, page list,
+file listing and ``crawl.json``) when it ends.
+
+A crawl folder is ``<target>-<YYYYMMDDTHHMMSS.mmm>Z`` under the output root, the
+UTC start time to the millisecond, so names sort by start. Two crawls that start
+in the same millisecond (two targets of one run, a scheduler's retry) never share
+one: the folder is made with ``mkdir`` that fails when the name exists, and the
+later crawl takes the next free ``-02``, ``-03``... suffix.
 
 One crawl process (``CrawlReporter``) and the join of a distributed crawl's
 workers (``distributed.merge.finish``) end the same way, here.
@@ -6,10 +13,13 @@ workers (``distributed.merge.finish``) end the same way, here.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import asdict
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +30,26 @@ if TYPE_CHECKING:
     from archiver.crawl.report import CrawlReport
 
 logger = logging.getLogger(__name__)
+
+
+def folder_slug(name: str) -> str:
+    """*name* (an outlet, a URL's host) as the start of a folder name: no "/", no spaces."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")[:60] or "crawl"
+
+
+def create_crawl_folder(root: Path, name: str, now: datetime | None = None) -> Path:
+    """Make and return a new, empty crawl folder for *name* under *root* (see the module's docstring)."""
+    now = now or datetime.now(timezone.utc)
+    base = f"{folder_slug(name)}-{now:%Y%m%dT%H%M%S}.{now.microsecond // 1000:03d}Z"
+    Path(root).mkdir(parents=True, exist_ok=True)
+    for n in itertools.count(1):
+        folder = Path(root) / (base if n == 1 else f"{base}-{n:02d}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise AssertionError("unreachable")
 
 
 def finish_crawl_folder(crawl_dir: Path, report: "CrawlReport", *, warcs: Iterable[Path] | None = None,

@@ -20,9 +20,17 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archiver.crawl.terminal import console
+from archiver.terminaltext import visible
 
 TERMINAL_LEVELS = {"live": "WARNING", "quiet": "WARNING", "plain": "INFO", "json": "INFO"}
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+
+
+class VisibleFormatter(logging.Formatter):
+    """Terminal lines quote URLs and titles from pages: their control characters made visible."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
@@ -54,9 +62,10 @@ def install_terminal_logging(mode: str, level: str, file_level: str = "INFO") ->
     elif mode == "live":
         handler = RichHandler(console=console(), show_path=False, markup=False, rich_tracebacks=False,
                               log_time_format="[%X]")
+        handler.setFormatter(VisibleFormatter())
     else:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.setFormatter(VisibleFormatter(LOG_FORMAT))
     handler.setLevel(level)
     root = logging.getLogger()
     root.handlers[:] = [handler]

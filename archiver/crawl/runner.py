@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
@@ -17,6 +16,7 @@ from scrapy.settings import Settings
 from archiver import settings as defaults
 from archiver.chromium import chromium_path
 from archiver.outlets import Politeness, load_profiles
+from archiver.crawl.folder import create_crawl_folder, folder_slug
 from archiver.crawl.lock import OutletLock
 from archiver.crawl.logs import install_terminal_logging, terminal_level
 from archiver.recording.verify import repair_file
@@ -57,23 +57,19 @@ class CrawlOptions:
 class CrawlTarget:
     name: str                 # outlet name, or the host of a URL target
     spider_kwargs: dict
-    crawl_dir: Path
+    crawl_dir: Path | None = None   # set under the outlet's lock by open_crawl_folders
     politeness: Politeness = Politeness()
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "crawl"
-
-
 def resolve_targets(options: CrawlOptions) -> list[CrawlTarget]:
+    """What each target is; their folders come later, under their locks (``open_crawl_folders``)."""
     profiles = load_profiles(options.config)
-    stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
     targets = []
     for target in options.targets:
         if re.match(r"^[a-z][a-z0-9+.-]*://", target, re.I):
             if not target.lower().startswith(("http://", "https://")):
                 raise ValueError(f"only http and https URLs can be crawled, not {target}")
-            name = _slug(target.split("://", 1)[1].split("/", 1)[0])
+            name = folder_slug(target.split("://", 1)[1].split("/", 1)[0])
             kwargs = {"url": target}
         elif target in profiles:
             name = target
@@ -84,20 +80,28 @@ def resolve_targets(options: CrawlOptions) -> list[CrawlTarget]:
             raise ValueError(f"unknown target {target!r}: give a URL or one of {', '.join(sorted(profiles))}")
         if options.config:
             kwargs["config"] = str(options.config)
-        crawl_dir = options.out / f"{name}-{stamp}"
-        if options.resume:
-            interrupted = interrupted_crawl(options.out, name)
-            if interrupted is not None:
-                crawl_dir = interrupted
-                kwargs["resume"] = True
         politeness = profiles[target].politeness if target in profiles else Politeness()
-        targets.append(CrawlTarget(name, kwargs, crawl_dir, politeness))
+        targets.append(CrawlTarget(name, kwargs, None, politeness))
     return targets
+
+
+def open_crawl_folders(options: CrawlOptions, targets: list[CrawlTarget]) -> None:
+    """Give each target without one its folder (call it holding the outlet locks): with --resume the
+    newest interrupted crawl's, else a new one (``create_crawl_folder``: unique, made atomically)."""
+    for target in targets:
+        if target.crawl_dir is not None:
+            continue
+        interrupted = interrupted_crawl(options.out, target.name) if options.resume else None
+        if interrupted is not None:
+            target.crawl_dir = interrupted
+            target.spider_kwargs["resume"] = True
+        else:
+            target.crawl_dir = create_crawl_folder(options.out, target.name)
 
 
 def interrupted_crawl(root: Path, name: str) -> Path | None:
     """The newest crawl folder of `name` that did not finish, with its WARC files repaired."""
-    folders = sorted(root.glob(f"{name}-*"), key=lambda p: p.name)
+    folders = sorted(root.glob(f"{folder_slug(name)}-*"), key=lambda p: p.name)
     if not folders:
         return None
     latest = folders[-1]
@@ -127,7 +131,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "ARCHIVER_SINCE": options.since,
         "ARCHIVER_SCREENSHOTS_ENABLED": options.screenshots,
         "ARCHIVER_OPERATOR": options.operator,
-        "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}",
+        "ARCHIVER_WARC_PREFIX": f"archiver-{folder_slug(target.name)}",
         "LOG_LEVEL": _file_level(options),       # crawl.log's level (and Scrapy's log_count stats)
         "ARCHIVER_CRAWL_LOG_LEVEL": _file_level(options),
         "ARCHIVER_PROGRESS": options.progress,
@@ -167,8 +171,9 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
 def run_crawl(options: CrawlOptions) -> list[CrawlTarget]:
     """Crawl every target in one process (one browser each) and wait for the end."""
     targets = resolve_targets(options)
-    locks = [OutletLock(options.out, target.name).acquire() for target in targets]
+    locks = [OutletLock(options.out, name).acquire() for name in dict.fromkeys(t.name for t in targets)]
     try:
+        open_crawl_folders(options, targets)
         _run_process(options, targets)
     finally:
         for lock in locks:

@@ -15,7 +15,6 @@ import platform
 import socket
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy import signals
@@ -25,6 +24,7 @@ from scrapy.utils.misc import load_object
 from archiver import __version__
 from archiver.chromium import chromium_path, chromium_version
 from archiver.recording import DigestIndex, WarcWriter
+from archiver.crawl.folder import create_crawl_folder
 from archiver.crawl.state import CrawlState
 
 _SESSIONS: "weakref.WeakKeyDictionary[Crawler, ArchiveSession]" = weakref.WeakKeyDictionary()
@@ -35,10 +35,6 @@ _RECORDED_SETTINGS = (
     "ARCHIVER_SINCE", "ARCHIVER_WARC_DIGEST", "USER_AGENT", "ROBOTSTXT_OBEY",
     "CONCURRENT_REQUESTS", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
 )
-
-
-def new_crawl_id(name: str) -> str:
-    return f"{name}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
 
 
 @dataclass
@@ -63,9 +59,12 @@ class ArchiveSession:
     def _open(cls, crawler: Crawler) -> "ArchiveSession":
         settings = crawler.settings
         root = Path(settings.get("ARCHIVER_OUTPUT_ROOT"))
-        crawl_id = settings.get("ARCHIVER_CRAWL_ID") or new_crawl_id(crawler.spidercls.name)
-        output_dir = Path(settings.get("ARCHIVER_OUTPUT_DIR") or root / crawl_id)
-        output_dir.mkdir(parents=True, exist_ok=True)
+        if settings.get("ARCHIVER_OUTPUT_DIR"):          # made by the runner (open_crawl_folders)
+            output_dir = Path(settings.get("ARCHIVER_OUTPUT_DIR"))
+            output_dir.mkdir(parents=True, exist_ok=True)
+        else:                                            # a bare `scrapy crawl`
+            output_dir = create_crawl_folder(root, crawler.spidercls.name)
+        crawl_id = settings.get("ARCHIVER_CRAWL_ID") or output_dir.name
         dedup = None
         if settings.getbool("ARCHIVER_DEDUP_ENABLED"):
             dedup = DigestIndex(root / "digests.sqlite")

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from archiver.extraction.dates import parse_date
 from archiver.history.versions import Version
+from archiver.readonly import connect_readonly
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -134,7 +135,12 @@ class FrontierEntry:
 
 
 class CrawlState:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, readonly: bool = False):
+        """*readonly*: queries only, on a file that must exist (history, diff, coverage; ``archiver.readonly``)."""
+        self._lock = threading.Lock()
+        if readonly:
+            self._db = connect_readonly(path)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -144,7 +150,6 @@ class CrawlState:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(frontier)")}
         if "reason" not in columns:                  # a state.sqlite from before failure reasons
             self._db.execute("ALTER TABLE frontier ADD COLUMN reason TEXT")
-        self._lock = threading.Lock()
 
     def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:

@@ -37,7 +37,7 @@ from archiver.distributed.worker import default_worker_id
 from archiver.crawl.lock import OutletLock
 from archiver.crawl.logs import install_terminal_logging, terminal_level
 from archiver.recording import DigestIndex
-from archiver.crawl.runner import CrawlOptions, CrawlTarget, resolve_targets
+from archiver.crawl.runner import CrawlOptions, CrawlTarget, open_crawl_folders, resolve_targets
 from archiver.crawl.state import CrawlState
 from archiver.crawl.terminal import display_mode
 
@@ -71,11 +71,12 @@ class DistributedRun:
     def run(self) -> list[CrawlTarget]:
         self._configure_logging()
         self.targets = resolve_targets(self.options)
-        locks = [OutletLock(self.options.out, target.name).acquire() for target in self.targets]
+        locks = [OutletLock(self.options.out, name).acquire() for name in dict.fromkeys(t.name for t in self.targets)]
         server = None
         try:
             url = self.redis_url
             if url is None:
+                open_crawl_folders(self.options, self.targets)     # the private Redis lives in the first
                 server = PrivateRedis(self.targets[0].crawl_dir / "redis").start()
                 url = server.url
             self._crawl(url, private=server is not None)
@@ -95,11 +96,11 @@ class DistributedRun:
 
     def _crawl(self, url: str, private: bool) -> None:
         client = connect(url)
-        redis_locks = [] if private else [RedisOutletLock(client, self.prefix, t.name).acquire()
-                                          for t in self.targets]
+        redis_locks = [] if private else [RedisOutletLock(client, self.prefix, name).acquire()
+                                          for name in dict.fromkeys(t.name for t in self.targets)]
         try:
+            open_crawl_folders(self.options, self.targets)         # once Redis answers and the locks hold
             for target in self.targets:
-                target.crawl_dir.mkdir(parents=True, exist_ok=True)
                 config.publish(client, self.prefix, self.options, target)
             workers = self._start_workers(url)
             lost = self._watch(client, workers, redis_locks)

@@ -16,7 +16,6 @@ unbuffered before a request is acknowledged.
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from datetime import datetime
@@ -25,6 +24,7 @@ from pathlib import Path
 from archiver.recording.verify import repair_file
 from archiver.crawl.report import CrawlReport, _exit_status
 from archiver.crawl.folder import finish_crawl_folder
+from archiver.itemfiles import write_item_files
 from archiver.research.pages import ARTICLE_PREFIX
 from archiver.recording.reader import iter_records, read_record, warc_files
 
@@ -61,18 +61,6 @@ def _warc_items(crawl_dir: Path) -> list[dict]:
     files = sorted((crawl_dir / "warc").glob("*.warc.gz"))
     return [json.loads(read_record(record)) for record in (iter_records(warc_files(files)) if files else ())
             if record.type == "metadata" and record.uri.startswith(ARTICLE_PREFIX)]
-
-
-def _write_items(crawl_dir: Path, items: list[dict]) -> None:
-    lines = [json.dumps(item, ensure_ascii=False) for item in items]
-    (crawl_dir / "items.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    fields = list(dict.fromkeys(key for item in items for key in item))
-    with open(crawl_dir / "items.csv", "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        for item in items:
-            writer.writerow({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
-                             for k, v in item.items()})
 
 
 # Every worker reads the same listings, so these are the same articles seen by each: not summed.
@@ -113,7 +101,7 @@ def finish(crawl_dir: Path, *, redis: dict | None = None, lost_workers: dict[str
         reports.append(report)
         workers[worker_id] = {k: report.get(k) for k in ("finish_reason", "exit_status", "counts",
                                                           "failures", "started", "finished", "warc_bytes")}
-    _write_items(crawl_dir, items)
+    write_item_files(crawl_dir, items)
     finished = [r for r in reports if r.get("finish_reason") != "killed"]
     counts, failures, browser = (_sum(reports, section) for section in _SUMMED)
     counts["articles"] = len(items)

@@ -19,6 +19,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 from twisted.internet import task
 
+from archiver.crawl.folder import folder_slug
 from archiver.distributed import config
 from archiver.distributed.connection import connect, shared_client
 from archiver.distributed.keys import CrawlKeys
@@ -52,7 +53,7 @@ def worker_settings(redis_url: str, worker_id: str):
             "ARCHIVER_REDIS_URL": redis_url,
             "ARCHIVER_STATE_BACKENDS": "archiver.distributed.backends.shared_backends",
             "ARCHIVER_WORKER_ID": worker_id,
-            "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}-{worker_id}",
+            "ARCHIVER_WARC_PREFIX": f"archiver-{folder_slug(target.name)}-{worker_id}",
             "ARCHIVER_PROGRESS": "quiet",          # the coordinator shows the whole crawl
             "ARCHIVER_CRAWL_LOG": f"workers/{worker_id}/crawl.log",
             "SCHEDULER": "archiver.distributed.scheduler.RedisScheduler",

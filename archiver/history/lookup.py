@@ -34,7 +34,7 @@ def article_history(url: str, root: Path) -> ArticleHistory:
     if not path.is_file():
         raise NoVersions(f"no crawl state at {path}: give the output root of a crawl (the folder holding "
                          f"{STATE_FILE})")
-    state = CrawlState(path)
+    state = CrawlState(path, readonly=True)
     try:
         found = [(url_, versions) for url_ in state.article_urls(alias=url) if (versions := state.versions(url_))]
     finally:

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from archiver.history.diff import Change, words_changed
 from archiver.history.versions import Version
+from archiver.terminaltext import visible
 
 INSERT_STYLE = "bold green"
 DELETE_STYLE = "red strike"
@@ -19,12 +20,13 @@ def diff_text(changes: list[Change], *, markers: bool) -> Text:
     (git's word-diff), so the diff still reads where there is no colour."""
     text = Text()
     for change in changes:
+        words = visible(change.text)
         if change.op == "equal":
-            text.append(change.text)
+            text.append(words)
         elif change.op == "insert":
-            text.append(f"{{+{change.text}+}}" if markers else change.text, style=INSERT_STYLE)
+            text.append(f"{{+{words}+}}" if markers else words, style=INSERT_STYLE)
         else:
-            text.append(f"[-{change.text}-]" if markers else change.text, style=DELETE_STYLE)
+            text.append(f"[-{words}-]" if markers else words, style=DELETE_STYLE)
     return text
 
 

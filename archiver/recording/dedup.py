@@ -32,6 +32,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.readonly import connect_readonly
+
 SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS payload_digest (
@@ -64,10 +66,14 @@ class StoredPayload:
 class DigestIndex:
     """digest -> first stored response; safe to share between threads and processes."""
 
-    def __init__(self, path: Path, *, busy_timeout: float = 30.0) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 30.0, readonly: bool = False) -> None:
+        """*readonly*: lookups only, on a file that must exist (researcher tools; ``archiver.readonly``)."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        if readonly:
+            self._db = connect_readonly(self.path, timeout=busy_timeout)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=busy_timeout, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")

@@ -68,7 +68,8 @@ def extract_items(paths: Iterable[Path], outlet: str | None = None) -> Iterator[
                               "given WARCs; give every WARC file of the crawl")
         recorded = json.loads(read_record(meta))
         name = recorded.get("outlet") or outlet
-        article = extract_record(archive, source, profile_named(name) if name else fallback)
+        # an outlet from a crawl's --config, or a URL target's host, is not bundled: the generic extraction
+        article = extract_record(archive, source, load_profiles().get(name) if name else fallback)
         article.version, article.previous = recorded.get("version"), recorded.get("previous")
         yield article
     if metadata:

@@ -6,6 +6,10 @@ makes the browser fetch from the live web during replay. This front forwards
 everything to ``wayback`` and removes Link headers that point outside the
 replay server; preloads are hints, the page's own tags load the same files
 through pywb.
+
+It answers only to its own host names (``archiver.localserver.allowed_hosts``):
+a request naming any other host gets 421, so a DNS-rebinding page cannot read
+the archive through it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ from __future__ import annotations
 import http.client
 import re
 import threading
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from archiver.localserver import host_allowed
 
 _LINK_TARGET = re.compile(r"<([^>]*)>")
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
@@ -27,6 +34,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _forward(self) -> None:
+        if not host_allowed(self.headers.get("Host"), self.server.allowed_hosts):
+            body = b"421 Misdirected Request: this replay server answers only to its own host names\n"
+            self.send_response(421)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            self.close_connection = True
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
@@ -60,9 +78,10 @@ class FilteringProxy(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         pass                                    # browsers drop keep-alive connections at will
 
-    def __init__(self, host: str, port: int, upstream: tuple[str, int]) -> None:
+    def __init__(self, host: str, port: int, upstream: tuple[str, int], allowed_hosts: Sequence[str]) -> None:
         super().__init__((host, port), _Handler)
         self.upstream = upstream
+        self.allowed_hosts = list(allowed_hosts)
         self._thread = threading.Thread(target=self.serve_forever, name="replay-proxy", daemon=True)
 
     @property

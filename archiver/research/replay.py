@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.localserver import free_port, wait_for_port
+from archiver.localserver import allowed_hosts, free_port, wait_for_port
 from archiver.research.index import drop_not_modified, write_index
 from archiver.research.pages import collect_pages
 from archiver.research.proxy import FilteringProxy
@@ -132,8 +132,9 @@ def _page_list(sources) -> str:
 
 
 def start_replay(paths: list[Path], port: int = 0, *, host: str = "127.0.0.1", directory: Path | None = None,
-                 framed: bool = True, timeout: float = 60) -> ReplayServer:
-    """Build the collection (in a temp dir unless *directory*) and start ``wayback`` on it."""
+                 framed: bool = True, timeout: float = 60, extra_hosts: tuple[str, ...] = ()) -> ReplayServer:
+    """Build the collection (in a temp dir unless *directory*) and start ``wayback`` on it, behind a
+    front that answers only to *host*, 127.0.0.1, localhost and *extra_hosts*."""
     wayback = tool("wayback")
     tmp = None if directory else tempfile.TemporaryDirectory(prefix="archiver-replay-")
     root = Path(directory or tmp.name)
@@ -150,7 +151,7 @@ def start_replay(paths: list[Path], port: int = 0, *, host: str = "127.0.0.1", d
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     log.close()
     try:
-        proxy = FilteringProxy(host, port, ("127.0.0.1", internal)).start()
+        proxy = FilteringProxy(host, port, ("127.0.0.1", internal), allowed_hosts(host, extra_hosts)).start()
     except OSError as exc:
         process.terminate()
         process.wait()

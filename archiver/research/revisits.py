@@ -47,7 +47,7 @@ def referenced_warcs(sources: Iterable[WarcSource]) -> list[WarcSource]:
     for root in sorted(roots):
         if not (root / DIGEST_INDEX).exists():
             continue
-        with DigestIndex(root / DIGEST_INDEX) as index:
+        with DigestIndex(root / DIGEST_INDEX, readonly=True) as index:
             names = {hit.filename for d in set(wanted.values()) if d and (hit := index.lookup(d))}
         for path in candidates:
             if path.name in names and path not in found and _drop_found(path, wanted):

@@ -20,9 +20,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from archiver import settings as defaults
+from archiver.readonly import connect_readonly
 from archiver.search.entry import IndexedVersion
 
-SCHEMA = """
+TOKENIZER = "unicode61 remove_diacritics 2"
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,
     record_id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, version INTEGER NOT NULL, outlet TEXT,
@@ -33,7 +35,7 @@ CREATE TABLE IF NOT EXISTS versions (
 CREATE INDEX IF NOT EXISTS versions_by_url ON versions (url, version, captured_at);
 CREATE VIRTUAL TABLE IF NOT EXISTS versions_fts USING fts5(
     title, byline, body, content='versions', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='{TOKENIZER}'
 );
 CREATE TRIGGER IF NOT EXISTS versions_added AFTER INSERT ON versions BEGIN
     INSERT INTO versions_fts (rowid, title, byline, body) VALUES (new.id, new.title, new.byline, new.body);
@@ -60,8 +62,7 @@ class SearchIndex:
             if not self.path.exists():
                 raise FileNotFoundError(f"no search index at {self.path}; build it with "
                                         f"`archiver search --reindex {self.path.parent}`")
-            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                      check_same_thread=False, timeout=BUSY_TIMEOUT)
+            self.db = connect_readonly(self.path, timeout=BUSY_TIMEOUT)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT)
@@ -116,9 +117,10 @@ def archived_versions(root: Path) -> Iterator[IndexedVersion]:
                 yield version
 
 
-def rebuild(root: Path, batch: int = defaults.ARCHIVER_SEARCH_BATCH) -> int:
-    """Build the index of *root* again from its WARC files alone; returns the number of versions."""
-    target = index_path(root)
+def rebuild(root: Path, batch: int = defaults.ARCHIVER_SEARCH_BATCH, *, target: Path | None = None) -> int:
+    """Build the index of *root* again from its WARC files alone, into *target* (default: the root's
+    own index file); returns the number of versions."""
+    target = Path(target) if target else index_path(root)
     partial = target.with_name(target.name + ".part")
     for leftover in (partial, partial.with_name(partial.name + "-wal"), partial.with_name(partial.name + "-shm")):
         leftover.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from archiver import settings as defaults
 from archiver.search.entry import utc_instant
-from archiver.search.index import SearchIndex
+from archiver.search.index import TOKENIZER, SearchIndex
 
 # Private-use characters mark highlights inside snippets: never markup, so escaping stays simple.
 OPEN, CLOSE = "\ue000", "\ue001"
@@ -130,11 +130,32 @@ def segments(marked: str) -> list[tuple[str, bool]]:
     return pieces
 
 
+QUERY_HELP = ('(quote phrases with "…", end a prefix with *, use AND, OR, NOT in capitals, NEAR(a b, 10), '
+              "and only the columns title:, byline:, body:)")
+
+
+def check_query(query: str) -> None:
+    """Raise QueryError with FTS5's own message when *query* is not valid FTS5 syntax.
+
+    The query runs against an empty in-memory table with the index's columns, so every error
+    it raises is the query's (a 400 on the research page), never the database's.
+    """
+    if not query.strip():
+        raise QueryError("the query is empty")
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute(f"CREATE VIRTUAL TABLE q USING fts5(title, byline, body, tokenize='{TOKENIZER}')")
+        probe.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
+    except sqlite3.Error as exc:
+        raise QueryError(f"not a valid search query: {str(exc).removeprefix('fts5: ')} {QUERY_HELP}") from None
+    finally:
+        probe.close()
+
+
 def search(index: SearchIndex, query: str, filters: SearchFilters | None = None,
            limit: int = defaults.ARCHIVER_SEARCH_LIMIT) -> list[Hit]:
     """Versions matching the FTS5 *query* and the filters, best first (bm25)."""
-    if not query.strip():
-        raise QueryError("the query is empty")
+    check_query(query)
     where, params = (filters or SearchFilters()).sql()
     title_w, byline_w, body_w = defaults.ARCHIVER_SEARCH_WEIGHTS
     sql = (
@@ -149,8 +170,6 @@ def search(index: SearchIndex, query: str, filters: SearchFilters | None = None,
     except sqlite3.OperationalError as exc:
         message = str(exc)
         if "fts5" in message or "no such column" in message or "unterminated" in message:
-            raise QueryError(f"not a valid search query: {message.removeprefix('fts5: ')} "
-                             '(quote phrases with "…", end a prefix with *, '
-                             "use AND, OR, NOT in capitals, NEAR(a b, 10))") from None
+            raise QueryError(f"not a valid search query: {message.removeprefix('fts5: ')} {QUERY_HELP}") from None
         raise
     return [Hit.from_row(row) for row in rows]

@@ -3,16 +3,19 @@
 Every page is rendered on the server from the search index and the crawl
 folders of one output root; Jinja2 escapes every value (archived text is
 hostile), and highlights in snippets come as segments, never as markup.
+The page answers only to its own host names (Flask's ``TRUSTED_HOSTS``: any
+other Host header is a 400), so a DNS-rebinding page cannot read the archive.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, Response, abort, g, render_template, request
 
-from archiver.search import QueryError, SearchFilters, SearchIndex, search
+from archiver.localserver import allowed_hosts
+from archiver.search import QueryError, SearchFilters, SearchIndex, index_path, search
 from archiver.search.catalog import outlet_names, version_by_id, versions_in_crawl, versions_of
 from archiver.search.present import replay_url
 from archiver.web.compare import side_by_side
@@ -27,15 +30,19 @@ FILTERS = ("outlet", "author", "section", "since", "until", "lang")
 class SiteConfig:
     root: Path                   # the output root
     replay_base: str             # the pywb front ``archiver ui`` started (or another)
+    allowed_hosts: list[str] = field(default_factory=lambda: allowed_hosts("127.0.0.1"))
+    index: Path | None = None    # the search index; default: the root's own
 
 
 def create_app(config: SiteConfig) -> Flask:
     app = Flask(__name__)
     app.config["SITE"] = config
+    app.config["TRUSTED_HOSTS"] = list(config.allowed_hosts)
+    index_file = config.index or index_path(config.root)
 
     def index() -> SearchIndex:
         if "index" not in g:
-            g.index = SearchIndex.of_root(config.root, readonly=True)
+            g.index = SearchIndex(index_file, readonly=True)
         return g.index
 
     @app.teardown_appcontext
@@ -100,7 +107,7 @@ def create_app(config: SiteConfig) -> Flask:
             abort(404, "no screenshot archived for this capture")
         return Response(png, mimetype="image/png", headers={"Cache-Control": "max-age=3600"})
 
-    @app.get("/outlet/<name>")
+    @app.get("/outlet/<path:name>")          # an outlet's name may hold a "/"
     def outlet_page(name: str) -> str:
         runs = outlet_runs(config.root, name)
         if not runs.runs:

@@ -41,6 +41,8 @@ def outlet_runs(root: Path, outlet: str) -> OutletRuns:
     """Every crawl of *outlet* under *root* that left a readable crawl.json."""
     runs = []
     for path in Path(root).glob("*/crawl.json"):
+        if not path.resolve().is_relative_to(Path(root).resolve()):
+            continue                     # a symlink out of the root
         try:
             report = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -2,6 +2,8 @@
 
 The crawl folder's ``index.cdxj`` says where the record is; without an index
 (a crawl killed before it was written) the folder's WARC files are scanned.
+Either way only files inside the crawl folder are opened: a symlink in
+``warc/`` that points elsewhere is passed over.
 """
 
 from __future__ import annotations
@@ -28,12 +30,18 @@ def capture_screenshot(crawl_dir: Path, url: str, captured_at: str | None) -> by
         with open(path, "rb") as fh:
             fh.seek(offset)
             return next(iter(ArchiveIterator(fh))).content_stream().read()
-    records = [r for r in iter_records(warc_files([crawl_dir / "warc"])) if r.type == "resource"
-               and r.uri == SCREENSHOT_PREFIX + url] if (crawl_dir / "warc").is_dir() else []
+    inside = [s for s in warc_files([crawl_dir / "warc"]) if _inside(s.path, crawl_dir)] \
+        if (crawl_dir / "warc").is_dir() else []
+    records = [r for r in iter_records(inside) if r.type == "resource" and r.uri == SCREENSHOT_PREFIX + url]
     if not records:
         return None
     nearest = min(records, key=lambda r: abs(int(timestamp14(r.date) or 0) - int(wanted)))
     return read_record(nearest)
+
+
+def _inside(path: Path, crawl_dir: Path) -> bool:
+    """*path* is a file in *crawl_dir* once every symlink is followed."""
+    return path.resolve().is_relative_to(crawl_dir.resolve()) and path.resolve().is_file()
 
 
 def _indexed(crawl_dir: Path, uri: str) -> list[tuple[str, Path, int]]:
@@ -49,6 +57,6 @@ def _indexed(crawl_dir: Path, uri: str) -> list[tuple[str, Path, int]]:
             _key, stamp, blob = line.split(" ", 2)
             entry = json.loads(blob)
             path = (crawl_dir / entry["filename"]).resolve()
-            if entry.get("url") == uri and path.is_relative_to(crawl_dir.resolve()) and path.is_file():
+            if entry.get("url") == uri and _inside(path, crawl_dir):
                 found.append((stamp, path, int(entry["offset"])))
     return found
