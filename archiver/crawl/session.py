@@ -25,6 +25,7 @@ from archiver import __version__
 from archiver.chromium import chromium_path, chromium_version
 from archiver.recording import DigestIndex, WarcWriter
 from archiver.crawl.state import CrawlState
+from archiver.profiles.redact import crawl_filter
 
 _SESSIONS: "weakref.WeakKeyDictionary[Crawler, ArchiveSession]" = weakref.WeakKeyDictionary()
 
@@ -80,6 +81,7 @@ class ArchiveSession:
             digest=settings.get("ARCHIVER_WARC_DIGEST"),
             gzip_level=settings.getint("ARCHIVER_WARC_GZIP_LEVEL"),
             dedup=dedup,
+            request_filter=crawl_filter(crawler),     # a login profile's credentials (archiver.profiles.redact)
         )
         return cls(crawl_id=crawl_id, output_dir=output_dir, writer=writer, dedup=dedup, state=state)
 
