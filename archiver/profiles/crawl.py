@@ -79,7 +79,6 @@ class LoginSession:
         self._generation = 0                     # re-logins done in this crawl
         self._jar_loaders: list = []             # re-logins load the new cookies here (the middleware)
         self._browser_context = None             # async () -> the live browser's context, or None
-        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
     def of(cls, crawler: Crawler) -> "LoginSession | None":
@@ -205,19 +204,23 @@ class LoginSession:
         return {"cookies": list(self.profile.cookies), "origins": list(self.profile.storage_state.get("origins", []))}
 
     async def keep(self, context: BrowserContext) -> None:
-        """A browser context is closing: remember its cookies and localStorage for the write-back."""
+        """A browser context is closing (recycled, or the crawl's end): its cookies and localStorage go
+        back to the profile."""
         try:
             self.browser_state = await asyncio.wait_for(context.storage_state(), 5)
         except (PlaywrightError, TimeoutError) as exc:
             logger.debug("reading the browser's storage state: %r", exc)
+            return
+        self.write_back()
 
     def attach_browser(self, live_context) -> None:
         """*live_context*: async () -> the running browser's context (or None), to give it re-login cookies."""
         self._browser_context = live_context
 
-    # --- the end ------------------------------------------------------------------------
-    def engine_stopped(self) -> None:
-        """Write the cookies the site set or refreshed back to the profile (not after a lapse)."""
+    # --- the write-back ------------------------------------------------------------------
+    def write_back(self) -> None:
+        """Write the cookies the site set or refreshed back to the profile (not after a lapse): when the
+        plain fetches' jar closes, and when a browser context closes (the last one closes after it)."""
         if self.expired:
             logger.info("profile %s not refreshed: its session lapsed", self.profile.name)
             return
@@ -263,6 +266,7 @@ class ProfileCookiesMiddleware(CookiesMiddleware):
 
     def spider_closed(self) -> None:
         self.session.jar_cookies = [_profile_cookie(c) for c in self.jars[None].jar]
+        self.session.write_back()
 
 
 def _jar_cookie(c: dict) -> Cookie:
