@@ -186,6 +186,9 @@ def test_imported_cookies_txt_and_keep_credentials(site, env, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert_all_in_full(items(root), set(full_texts()))
     assert any(f"{OUTLET}_session={token}" in c for c in request_cookies(root))
+    warcinfo = [r for r in read_records(sorted((crawl_dir(root) / "warc").glob("*.warc.gz"))) if r.type == "warcinfo"]
+    assert warcinfo and all(b"login-profile: mine" in r.payload and b"credentials: kept as sent" in r.payload
+                            for r in warcinfo)
 
 
 def _expiring_site(tmp_path, pages: int):

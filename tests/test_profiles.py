@@ -105,3 +105,16 @@ def test_recipe_session_check():
     assert text_only.session("<body><p>Welcome</p></body>") is Session.LOGGED_OUT
     with pytest.raises(ValueError, match="logged_in"):
         LoginRecipe(url="/login")
+
+
+def test_redaction_replaces_the_profile_s_cookies_and_authorization_only():
+    from archiver.profiles.redact import credential_filter
+
+    names = {"themoscowtimes_session"}
+    redact = credential_filter(names, "archiver-redacted")
+    headers = [("Host", "x"), ("Cookie", f"themoscowtimes_session={TOKEN}; mt_visitor=abc"),
+               ("Authorization", "Bearer secret-value")]
+    assert redact(headers) == [("Host", "x"), ("Cookie", "themoscowtimes_session=archiver-redacted; mt_visitor=abc"),
+                               ("Authorization", "archiver-redacted")]
+    names.add("mt_visitor")                     # a re-login brought a cookie of that name
+    assert redact(headers)[1] == ("Cookie", "themoscowtimes_session=archiver-redacted; mt_visitor=archiver-redacted")

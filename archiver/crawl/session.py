@@ -25,7 +25,7 @@ from archiver import __version__
 from archiver.chromium import chromium_path, chromium_version
 from archiver.recording import DigestIndex, WarcWriter
 from archiver.crawl.state import CrawlState
-from archiver.profiles.redact import crawl_filter
+from archiver.profiles.redact import crawl_filter, login_fields
 
 _SESSIONS: "weakref.WeakKeyDictionary[Crawler, ArchiveSession]" = weakref.WeakKeyDictionary()
 
@@ -119,4 +119,5 @@ def warcinfo_fields(crawler: Crawler, crawl_id: str) -> dict[str, str]:
         "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
         "http-header-user-agent": settings.get("USER_AGENT") or "",
         "settings": json.dumps(recorded, sort_keys=True, default=str),
+        **login_fields(settings),
     }

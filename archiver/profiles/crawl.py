@@ -79,6 +79,7 @@ class LoginSession:
         self._generation = 0                     # re-logins done in this crawl
         self._jar_loaders: list = []             # re-logins load the new cookies here (the middleware)
         self._browser_context = None             # async () -> the live browser's context, or None
+        self._warned_unchecked = False
 
     @classmethod
     def of(cls, crawler: Crawler) -> "LoginSession | None":
@@ -107,6 +108,10 @@ class LoginSession:
         """Logged in or out, as this page shows it (UNKNOWN when the outlet declares no check)."""
         recipe = self.recipe
         if recipe is None:
+            if not self._warned_unchecked:
+                self._warned_unchecked = True
+                logger.warning("outlet %s has no [login] checks: a lapsed session of profile %s goes unnoticed "
+                               "(docs/logged-in.md)", getattr(self.outlet, "name", "?"), self.profile.name)
             return Session.UNKNOWN
         verdict = recipe.session(html)
         self.crawler.stats.inc_value(STATS + f"pages/{verdict.value}")

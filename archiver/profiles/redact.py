@@ -47,3 +47,16 @@ def crawl_filter(crawler) -> Callable[[Headers], Headers] | None:
     if login is None or login.keep_credentials:
         return None
     return credential_filter(login.cookie_names, login.marker)
+
+
+def login_fields(settings) -> dict[str, str]:
+    """warcinfo fields of a crawl with a profile: a reader of the WARC learns the capture was logged in,
+    and what the marker in its request records means."""
+    name = settings.get("ARCHIVER_PROFILE")
+    if not name:
+        return {}
+    kept = settings.getbool("ARCHIVER_KEEP_CREDENTIALS")
+    return {"login-profile": name,
+            "credentials": "kept as sent" if kept else
+            f"the profile's cookie and Authorization values in request records replaced by "
+            f"{settings.get('ARCHIVER_CREDENTIALS_MARKER')}"}
