@@ -22,7 +22,7 @@ from archiver.distributed.server import PrivateRedis
 from archiver.profiles.store import ProfileStore
 from archiver.sample import copy_sample_data, load_articles, serve_sample
 from archiver.sample.subscribers import SubscriberArea
-from tests.conftest import ARCHIVER, ROOT, run_archiver
+from tests.conftest import ARCHIVER, ROOT
 from tests.test_sample_subscribers import Reader
 from tests.warc_helpers import read_records
 
