@@ -38,6 +38,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.utils.defer import deferred_from_coro
 
+from archiver.failures import FailureReason, PageRefused
 from archiver.profiles.credentials import Credentials, NoCredentials, read_credentials
 from archiver.profiles.recipe import LoginRecipe, Session
 from archiver.profiles.store import Profile, ProfileError, ProfileStore
@@ -267,6 +268,8 @@ class ProfileCookiesMiddleware(CookiesMiddleware):
 
     async def process_request(self, request: Request, spider=None):
         await self.session.before_fetch(request)
+        if self.session.expired:             # the host is stopped: what was still queued is not fetched
+            raise PageRefused(FailureReason.SESSION_EXPIRED, f"not fetched, the login session lapsed: {request.url}")
         return super().process_request(request)
 
     def spider_closed(self) -> None:
