@@ -122,7 +122,6 @@ class LoginSession:
     def lapsed(self, request: Request, again: Request | None) -> Request | None:
         """A logged-out page: *again* (the same page, fetched once the re-login is done), or None when the
         crawl stops (or *again* is None)."""
-        self.crawler.stats.inc_value(STATS + "logged_out")
         if self.lapsed_at is None:
             self.lapsed_at = request.url
         logging_in = self._login is not None and not self._login.done()
@@ -219,6 +218,10 @@ class LoginSession:
             return
         self.write_back()
 
+    def load_cookies_into(self, load) -> None:
+        """*load*: (cookies) -> None, called with the cookies of each re-login (the plain fetches' jar)."""
+        self._jar_loaders.append(load)
+
     def attach_browser(self, live_context) -> None:
         """*live_context*: async () -> the running browser's context (or None), to give it re-login cookies."""
         self._browser_context = live_context
@@ -258,7 +261,7 @@ class ProfileCookiesMiddleware(CookiesMiddleware):
             raise NotConfigured("ProfileCookiesMiddleware needs ARCHIVER_PROFILE")
         middleware.session = session
         middleware.load(session.profile.cookies)
-        session._jar_loaders.append(middleware.load)
+        session.load_cookies_into(middleware.load)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
