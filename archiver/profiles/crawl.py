@@ -196,6 +196,12 @@ class LoginSession:
         self._generation += 1
         self.crawler.stats.inc_value(STATS + "relogins")
 
+    def refuse_if_expired(self, request: Request) -> None:
+        """The host is stopped: nothing more is sent to it (checked in the cookie middleware and again
+        in the download handler, since requests wait in the downloader's queue after the middlewares)."""
+        if self.expired:
+            raise PageRefused(FailureReason.SESSION_EXPIRED, f"not fetched, the login session lapsed: {request.url}")
+
     async def before_fetch(self, request: Request) -> None:
         """Hold a request until the re-login it waits for is done; note which login it is fetched under."""
         waits_for = request.meta.get(RELOGIN_META_KEY)
@@ -271,8 +277,7 @@ class ProfileCookiesMiddleware(CookiesMiddleware):
 
     async def process_request(self, request: Request, spider=None):
         await self.session.before_fetch(request)
-        if self.session.expired:             # the host is stopped: what was still queued is not fetched
-            raise PageRefused(FailureReason.SESSION_EXPIRED, f"not fetched, the login session lapsed: {request.url}")
+        self.session.refuse_if_expired(request)
         return super().process_request(request)
 
     def spider_closed(self) -> None:
