@@ -118,3 +118,16 @@ def test_redaction_replaces_the_profile_s_cookies_and_authorization_only():
                                ("Authorization", "archiver-redacted")]
     names.add("mt_visitor")                     # a re-login brought a cookie of that name
     assert redact(headers)[1] == ("Cookie", "themoscowtimes_session=archiver-redacted; mt_visitor=archiver-redacted")
+
+
+def test_crawl_refuses_a_profile_of_another_outlet_or_inside_the_output_root(tmp_path, capsys):
+    store = ProfileStore(tmp_path / "profiles")
+    store.save(Profile("mt", outlet="themoscowtimes"))
+    where = ["--profiles-dir", str(store.directory), "--render", "never", "--quiet"]
+    assert main(["crawl", "harbourgazette", "--profile", "mt", "--out", str(tmp_path / "out"), *where]) == 2
+    assert "made for outlet 'themoscowtimes'" in capsys.readouterr().err
+    assert main(["crawl", "themoscowtimes", "--profile", "mt", "--out", str(tmp_path), *where]) == 2
+    assert "inside the output root" in capsys.readouterr().err
+    assert main(["crawl", "themoscowtimes", "--profile", "nobody", "--out", str(tmp_path / "out"), *where]) == 2
+    assert "no profile 'nobody'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("themoscowtimes-*"))
