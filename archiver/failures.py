@@ -96,6 +96,7 @@ class FailureReason(StrEnum):
     BLOCKED_PRIVATE_ADDRESS = "blocked-private-address"
     DISK_FULL = "disk-full"
     WARC_WRITE = "warc-write"
+    SESSION_EXPIRED = "session-expired"     # not fetched: the crawl's login session lapsed (archiver.profiles)
     ERROR = "error"
 
 

@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from archiver.profiles.recipe import LoginRecipe
+
 
 @dataclass(frozen=True)
 class Politeness:
@@ -40,6 +42,7 @@ class OutletProfile:
     load_more_selector: str = ""
     selectors: dict[str, str] = field(default_factory=dict)
     politeness: Politeness = Politeness()
+    login: LoginRecipe | None = None      # how to log in and tell a lapsed session (docs/logged-in.md)
 
     def absolute(self, url: str) -> str:
         return urljoin(self.base_url.rstrip("/") + "/", url)
@@ -84,6 +87,11 @@ def _profile_from_table(name: str, table: dict) -> OutletProfile:
     table = dict(table)
     politeness = Politeness(**table.pop("politeness", {}))
     selectors = {k: v for k, v in table.pop("selectors", {}).items() if v}
+    if "login" in table:
+        try:
+            table["login"] = LoginRecipe(**table["login"])
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"outlet profile [{name}.login]: {exc}") from None
     for key in ("start_urls", "sitemaps", "sitemap_hosts", "feeds"):
         table[key] = tuple(table.get(key, ()))
     try:

@@ -159,6 +159,19 @@ ARCHIVER_BROWSER_CONTEXT = {
     "accept_downloads": False,           # downloads are refetched without the browser (size caps apply)
 }
 
+# --- Logged-in crawls (archiver.profiles, docs/logged-in.md) -----------------
+ARCHIVER_PROFILES_DIR = None            # None: $XDG_CONFIG_HOME/news-archiver/profiles (~/.config/...); never
+                                        # inside an output root
+ARCHIVER_PROFILE = None                 # the login profile a crawl uses (crawl --profile NAME); only its name travels
+ARCHIVER_KEEP_CREDENTIALS = False       # keep the profile's Cookie/Authorization values in request records
+ARCHIVER_CREDENTIALS_MARKER = "archiver-redacted"   # what replaces them (docs/logged-in.md)
+ARCHIVER_LOGIN_USERNAME_ENV = "ARCHIVER_LOGIN_USERNAME"   # environment variable with the login's username
+ARCHIVER_LOGIN_PASSWORD_ENV = "ARCHIVER_LOGIN_PASSWORD"   # ... and with its password (or --password-file)
+ARCHIVER_LOGIN_PASSWORD_FILE = None     # a file whose first line is the password (crawl/profile --password-file)
+ARCHIVER_RELOGINS = 1                   # a lapsed session is logged in again this often per crawl, then the host stops
+ARCHIVER_LOGIN_TIMEOUT = 60             # s for a recipe login (page load, form, the logged_in check)
+ARCHIVER_INTERACTIVE_LOGIN_TIMEOUT = 900   # s an interactive login waits for the archivist
+
 # --- Search and the research page -------------------------------------------
 ARCHIVER_SEARCH_ENABLED = True          # index every article version as it is written (<root>/search.sqlite)
 ARCHIVER_SEARCH_INDEX = "search.sqlite" # file name under the output root

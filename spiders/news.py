@@ -34,6 +34,8 @@ from archiver.failures import FailureReason, count_failure, failure_reason, stop
 from archiver.history.tracker import HistoryTracker, Visit, validators_of
 from archiver.crawl.frontier_commits import FrontierCommits
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
+from archiver.profiles.crawl import LoginSession
+from archiver.profiles.recipe import Session
 from archiver.sources import SourceLog
 from spiders.listings import FETCHABLE_SCHEMES, ListingsMixin, requested_url
 
@@ -269,7 +271,28 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         self.crawler.stats.inc_value("archiver/requisites")
         return None
 
+    # --- logged-in crawls (archiver.profiles.crawl) ----------------------------
+    def _login_verdict(self, response: Response) -> tuple[Session | None, scrapy.Request | None]:
+        """The page's login state with ``--profile`` (None without); on a logged-out page, also the
+        same page to fetch again after a re-login (None when the crawl stops). A logged-out page is
+        never extracted, so a teaser never becomes an item or a version."""
+        login = LoginSession.of(self.crawler)
+        if login is None or not isinstance(response, TextResponse):
+            return None, None
+        verdict = login.check(response.text)
+        if verdict is not Session.LOGGED_OUT:
+            return verdict, None
+        meta = response.meta
+        again = self._request(meta["archiver_url"], meta["archiver_kind"], meta["archiver_depth"],
+                              meta.get("archiver_listed_date"))
+        return verdict, login.lapsed(response.request, again and again.replace(dont_filter=True))
+
     def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
+        verdict, again = self._login_verdict(response)
+        if verdict is Session.LOGGED_OUT:
+            if again is not None:
+                yield again
+            return
         self.crawler.stats.inc_value("archiver/pages")
         yield from self._requisites(response)
         yield from self._follow_links(response)
@@ -288,6 +311,11 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             if request is not None:
                 yield request.replace(dont_filter=True)
             return
+        verdict, again = self._login_verdict(response)
+        if verdict is Session.LOGGED_OUT:
+            if again is not None:
+                yield again
+            return
         # links first: the crawl goes on fetching while the article is extracted
         for request in self._requisites(response):
             yield request
@@ -305,6 +333,8 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             article.captured_at = datetime.now(timezone.utc).isoformat()
         if source.capture is not None and source.capture.screenshot:
             article.screenshot = source.capture.screenshot
+        if verdict is Session.LOGGED_IN:
+            article.access = "subscriber"
         archived = self.commits.article(article, response, source.body)
         if self._too_old(article.date_published):
             self.too_old.add(response.url)

@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import psutil
 from playwright.async_api import Browser, BrowserContext, async_playwright
@@ -69,6 +70,12 @@ def kill_tree(process: psutil.Process | None) -> bool:
     return True
 
 
+class ContextState(Protocol):
+    """Where a browser context's cookies and localStorage come from and go back to (a login profile)."""
+    def storage_state(self) -> dict: ...
+    async def keep(self, context: BrowserContext) -> None: ...
+
+
 @dataclass
 class LiveBrowser:
     """The current Chromium: its Playwright objects and its process."""
@@ -82,8 +89,9 @@ class ChromiumHost:
     """Keeps one Chromium for the crawl; `on_gone` runs whenever the current one goes away."""
 
     def __init__(self, stats: StatsCollector, launch_options: dict, context_options: dict,
-                 on_gone: Callable[[], None]):
+                 on_gone: Callable[[], None], state: ContextState | None = None):
         self.stats = stats
+        self.state = state              # a login profile: each context starts from it, and gives back to it
         self.launch_options = launch_options
         self.context_options = context_options
         self.on_gone = on_gone
@@ -117,8 +125,11 @@ class ChromiumHost:
         marker = f"{LAUNCH_MARKER}={uuid.uuid4().hex}"
         options = {**self.launch_options, "args": [*self.launch_options.get("args", ()), marker]}
         browser = await self._driver.chromium.launch(**options)
+        context_options = dict(self.context_options)
+        if self.state is not None:
+            context_options["storage_state"] = self.state.storage_state()
         try:
-            context = await browser.new_context(**self.context_options)
+            context = await browser.new_context(**context_options)
         except Exception:
             await self._close_browser(browser, launched_process(marker))
             raise
@@ -179,6 +190,7 @@ class ChromiumHost:
             return
         logger.log(level, why)
         live = self._forget(lost)
+        await self._keep_state(live)
         await self._close_browser(live.browser, live.process)
 
     async def kill_unresponsive(self) -> None:
@@ -200,6 +212,15 @@ class ChromiumHost:
             if self._live is live:
                 self._forget(lost=True)
 
+    async def running_context(self) -> BrowserContext | None:
+        """The current browser's context, or None when none is running (no launch)."""
+        return self._live.context if self._live is not None else None
+
+    async def _keep_state(self, live: LiveBrowser) -> None:
+        """Before a browser closes: its cookies go back to the login profile, if the crawl has one."""
+        if self.state is not None and live.browser.is_connected():
+            await self.state.keep(live.context)
+
     async def _close_browser(self, browser: Browser, process: psutil.Process | None) -> None:
         try:
             await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
@@ -213,6 +234,7 @@ class ChromiumHost:
             self._closed = True
             live = self._forget(lost=False)
             if live is not None:
+                await self._keep_state(live)
                 await self._close_browser(live.browser, live.process)
             if self._driver is not None:
                 await self._driver.stop()

@@ -52,6 +52,7 @@ from archiver.capture.recorder import PageRecorder
 from archiver.capture.tabs import TabPool
 from archiver.chromium import chromium_path, launch_options
 from archiver.failures import FailureReason, PageRefused, failure_reason
+from archiver.profiles.crawl import LoginSession
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,10 @@ class BrowserDownloadHandler:
         self.download_wait = settings.getfloat("ARCHIVER_DOWNLOAD_WAIT")
         launch = launch_options(chromium_path(settings.get("ARCHIVER_CHROMIUM")), settings.get("ARCHIVER_PROXY"),
                                 settings.getint("ARCHIVER_BROWSER_JS_HEAP_MB"))
-        self._host = ChromiumHost(self.stats, launch, browser_context_options(settings), self._browser_gone)
+        login = self._login = LoginSession.of(crawler)      # None: no --profile
+        self._host = ChromiumHost(self.stats, launch, browser_context_options(settings), self._browser_gone, login)
+        if login is not None:
+            login.attach_browser(self._host.running_context)
         self._generations = self._host.generations
         self._pages_since_launch = 0
         self._renders: dict[asyncio.Task, RenderInFlight] = {}
@@ -154,6 +158,8 @@ class BrowserDownloadHandler:
 
     # --- downloads -------------------------------------------------------------
     async def download_request(self, request: Request) -> Response:
+        if self._login is not None:
+            self._login.refuse_if_expired(request)     # queued before the session lapsed: not sent
         job = request.meta.get(RENDER_META_KEY)
         if not isinstance(job, RenderJob):
             return await self._http.download_request(request)

@@ -57,6 +57,15 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
                              "unless --redis is given)")
     parser.add_argument("--redis", metavar="URL",
                         help="redis://HOST:PORT/DB shared with workers on other machines (`archiver worker`)")
+    login = parser.add_argument_group("Logged-in crawls", "docs/logged-in.md")
+    login.add_argument("--profile", metavar="NAME", help="crawl logged in with this login profile (`archiver profile`)")
+    login.add_argument("--profiles-dir", type=Path, metavar="DIR",
+                       help="where profiles live (default: $XDG_CONFIG_HOME/news-archiver/profiles)")
+    login.add_argument("--keep-credentials", action="store_true",
+                       help="keep the profile's Cookie/Authorization values in archived request records "
+                            f"(default: replaced by {defaults.ARCHIVER_CREDENTIALS_MARKER!r})")
+    login.add_argument("--password-file", type=Path, metavar="FILE",
+                       help=f"for a re-login when the session lapses (or ${defaults.ARCHIVER_LOGIN_PASSWORD_ENV})")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help=f"hard cap on one page: navigation, behaviours and screenshot (default: "
                              f"ARCHIVER_PAGE_TIMEOUT, {defaults.ARCHIVER_PAGE_TIMEOUT}); "
@@ -106,6 +115,8 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         block_private_addresses=args.block_private_addresses, page_timeout=args.page_timeout,
         discover_only=getattr(args, "discover_only", False),
         revisit=args.revisit,
+        profile=getattr(args, "profile", None), profiles_dir=getattr(args, "profiles_dir", None),
+        keep_credentials=getattr(args, "keep_credentials", False), password_file=getattr(args, "password_file", None),
         extra_settings=parse_settings(args.settings),
     )
 
@@ -127,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     except LockHeld as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.LOCKED)
-    except (ValueError, FileNotFoundError, SigningKeyError) as exc:
+    except (ValueError, FileNotFoundError, SigningKeyError) as exc:   # ProfileError is a ValueError
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
     except RedisUnavailable as exc:

@@ -23,17 +23,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="a live outlet that edits its articles: recent dates, and harbourgazette's edits "
                              "(headline, paragraph, correction, byline, whitespace) published when you press "
                              "Enter or send SIGUSR1")
+    subs = parser.add_argument_group("Subscriber area", "demo accounts, a login form, paywalled articles "
+                                     "(docs/logged-in.md)")
+    subs.add_argument("--subscribers", action="store_true",
+                      help="paywall every other article; full text only with a live subscriber session "
+                           "(demo account reader@example.org / sample-subscriber)")
+    subs.add_argument("--session-lifetime", type=float, default=3600.0, metavar="SECONDS",
+                      help="a subscriber session ends this long after login (default: %(default)s)")
+    subs.add_argument("--session-pages", type=int, default=0, metavar="N",
+                      help="... or after N full-text articles (default: 0, no limit)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from archiver.sample import serve_sample
+    from archiver.sample.subscribers import SubscriberArea
 
-    outlets = serve_sample(host=args.host, port=args.port, data_dir=args.data, edits=args.edits)
+    if args.session_lifetime <= 0 or args.session_pages < 0:
+        print("error: --session-lifetime must be > 0 and --session-pages >= 0", file=sys.stderr)
+        return 2
+    area = SubscriberArea(session_lifetime=args.session_lifetime, session_pages=args.session_pages) \
+        if args.subscribers else None
+    outlets = serve_sample(host=args.host, port=args.port, data_dir=args.data, edits=args.edits,
+                           subscribers=area)
     for name, url in outlets.urls.items():
         print(f"{name} {url}", flush=True)
     for name, url in outlets.companions.items():
         print(f"{name} (sitemap host) {url}", flush=True)
+    if area is not None:
+        print(f"subscriber area on: log in at <outlet>/login as {', '.join(area.accounts)} "
+              "(password: see docs/logged-in.md)", flush=True)
     if args.edits:
         signal.signal(signal.SIGUSR1, lambda *_: _publish(outlets))
         print("press Enter (or send SIGUSR1) to publish the edits", flush=True)

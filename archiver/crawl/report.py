@@ -4,7 +4,8 @@ Exit codes (also in the README):
 0 success · 1 the crawl failed (nothing archived, or a fatal error) · 2 bad
 usage or configuration · 3 the disk is full · 4 another run of the same outlet
 holds the lock · 5 the error rate is over ARCHIVER_MAX_ERROR_RATE · 6 the shared
-Redis of a distributed crawl was lost or unreachable ·
+Redis of a distributed crawl was lost or unreachable · 9 the login session
+of the crawl's profile lapsed and could not be renewed (continue with --resume) ·
 130 interrupted (Ctrl-C / SIGTERM).
 """
 
@@ -37,6 +38,7 @@ class ExitCode(IntEnum):
     ERROR_RATE = 5
     REDIS_LOST = 6
     NOT_AUTHENTIC = 7        # archiver verify: a WACZ failed an authenticity check
+    SESSION_EXPIRED = 9      # a login profile's session lapsed and could not be renewed
     INTERRUPTED = 130
 
 
@@ -66,6 +68,8 @@ def _exit_status(reason: str, counts: dict[str, int], failures: dict[str, int], 
         return ExitCode.INTERRUPTED
     if reason == "redis_lost":
         return ExitCode.REDIS_LOST
+    if reason == "session_expired":
+        return ExitCode.SESSION_EXPIRED
     if reason != "finished" or counts.get("responses", 0) == 0:
         return ExitCode.FAILED
     attempted = counts.get("pages", 0) + counts.get("articles", 0) + sum(failures.values())

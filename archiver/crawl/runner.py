@@ -22,6 +22,7 @@ from archiver.crawl.logs import install_terminal_logging, terminal_level
 from archiver.recording.verify import repair_file
 from archiver.crawl.report import ExitCode, read_report
 from archiver.crawl.terminal import display_mode
+from archiver.profiles.settings import check_profile, profile_settings
 
 
 @dataclass
@@ -50,6 +51,10 @@ class CrawlOptions:
     page_timeout: float | None = None
     discover_only: bool = False   # read robots.txt, sitemaps, feeds and pages; fetch no article
     revisit: bool = False         # check every known article within the re-visit horizon now
+    profile: str | None = None    # a login profile's name (docs/logged-in.md); only the name travels
+    profiles_dir: Path | None = None   # None: ARCHIVER_PROFILES_DIR, else the XDG config folder
+    keep_credentials: bool = defaults.ARCHIVER_KEEP_CREDENTIALS
+    password_file: Path | None = None  # for a re-login when the session lapses
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -81,6 +86,8 @@ def resolve_targets(options: CrawlOptions) -> list[CrawlTarget]:
         if options.config:
             kwargs["config"] = str(options.config)
         politeness = profiles[target].politeness if target in profiles else Politeness()
+        if options.profile:
+            check_profile(options, name)
         targets.append(CrawlTarget(name, kwargs, None, politeness))
     return targets
 
@@ -161,6 +168,8 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
     block = options.block_private_addresses
     overrides["ARCHIVER_BLOCK_PRIVATE_ADDRESSES"] = (
         ("url" in target.spider_kwargs or options.config is not None) if block is None else block)
+    if options.profile:
+        overrides.update(profile_settings(options, bool(options.user_agent), settings.getdict("DOWNLOADER_MIDDLEWARES")))
     if options.page_timeout:
         overrides["ARCHIVER_PAGE_TIMEOUT"] = options.page_timeout
         overrides["DOWNLOAD_TIMEOUT"] = min(settings.getfloat("DOWNLOAD_TIMEOUT"), options.page_timeout)

@@ -26,6 +26,7 @@ from archiver.chromium import chromium_path, chromium_version
 from archiver.recording import DigestIndex, WarcWriter
 from archiver.crawl.folder import create_crawl_folder
 from archiver.crawl.state import CrawlState
+from archiver.profiles.redact import crawl_filter, login_fields
 
 _SESSIONS: "weakref.WeakKeyDictionary[Crawler, ArchiveSession]" = weakref.WeakKeyDictionary()
 
@@ -80,6 +81,7 @@ class ArchiveSession:
             digest=settings.get("ARCHIVER_WARC_DIGEST"),
             gzip_level=settings.getint("ARCHIVER_WARC_GZIP_LEVEL"),
             dedup=dedup,
+            request_filter=crawl_filter(crawler),     # a login profile's credentials (archiver.profiles.redact)
         )
         return cls(crawl_id=crawl_id, output_dir=output_dir, writer=writer, dedup=dedup, state=state)
 
@@ -130,4 +132,5 @@ def warcinfo_fields(crawler: Crawler, crawl_id: str) -> dict[str, str]:
         "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
         "http-header-user-agent": settings.get("USER_AGENT") or "",
         "settings": json.dumps(recorded, sort_keys=True, default=str),
+        **login_fields(settings),
     }

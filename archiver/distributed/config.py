@@ -12,7 +12,7 @@ from archiver.distributed.keys import CrawlKeys, crawls_key
 from archiver.outlets import Politeness
 from archiver.crawl.runner import CrawlOptions, CrawlTarget
 
-_PATHS = ("out", "config")
+_PATHS = ("out", "config", "profiles_dir", "password_file")   # a profile travels by name and folder only
 
 
 def publish(client: redis.Redis, prefix: str, options: CrawlOptions, target: CrawlTarget) -> None:

@@ -107,7 +107,7 @@ def finish(crawl_dir: Path, *, redis: dict | None = None, lost_workers: dict[str
     counts["articles"] = len(items)
     reasons = {r.get("finish_reason") for r in finished}
     reason = "finished" if frontier_done and reasons <= {"finished"} and finished else (
-        next((r for r in ("redis_lost", "disk_full", "shutdown") if r in reasons), None)
+        next((r for r in ("redis_lost", "disk_full", "session_expired", "shutdown") if r in reasons), None)
         or ("finished" if frontier_done and finished else "incomplete"))
     starts = [r["started"] for r in finished if r.get("started")]
     ends = [r["finished"] for r in finished if r.get("finished")]

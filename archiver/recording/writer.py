@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
+from collections.abc import Callable
 from typing import BinaryIO
 
 from archiver import __version__
@@ -120,6 +121,7 @@ class WarcWriter:
         gzip_level: int = defaults.ARCHIVER_WARC_GZIP_LEVEL,
         dedup: DigestIndex | None = None,
         dedup_min_size: int = 1,
+        request_filter: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None,
     ) -> None:
         if not 0 <= gzip_level <= 9:
             raise ValueError(f"gzip_level must be 0..9, not {gzip_level}")
@@ -130,6 +132,7 @@ class WarcWriter:
         self.gzip_level = gzip_level
         self.dedup = dedup
         self.dedup_min_size = dedup_min_size
+        self.request_filter = request_filter    # rewrites request headers before they are written (redaction)
         self.bytes_written = 0
         self._builder = RecordBuilder(digest)
         self._host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname()) or "localhost"
@@ -155,7 +158,8 @@ class WarcWriter:
             dedupable = self._dedupable(exchange, payload.length)
             if dedupable and (hit := self.dedup.lookup(main.payload_digest)):
                 main = self._builder.revisit(main, RevisitTarget(hit.uri, hit.warc_date, hit.record_id))
-            request = self._builder.request(exchange, concurrent_to=main.record_id, warcinfo_id=current.warcinfo_id)
+            request = self._builder.request(self._as_recorded(exchange), concurrent_to=main.record_id,
+                                            warcinfo_id=current.warcinfo_id)
             location = self._emit(current, [main, request], exchange.url)[0]
             if dedupable and main.rec_type == "response":
                 self._remember(main, location, payload.length)
@@ -168,7 +172,8 @@ class WarcWriter:
         with self._lock:
             current = self._current_file()
             main = self._builder.not_modified(exchange, target, warcinfo_id=current.warcinfo_id)
-            request = self._builder.request(exchange, concurrent_to=main.record_id, warcinfo_id=current.warcinfo_id)
+            request = self._builder.request(self._as_recorded(exchange), concurrent_to=main.record_id,
+                                            warcinfo_id=current.warcinfo_id)
             return self._emit(current, [main, request], exchange.url)[0]
 
     def write_resource(
@@ -225,6 +230,12 @@ class WarcWriter:
         self.close()
 
     # ------------------------------------------------------------------ internals
+    def _as_recorded(self, exchange: Exchange) -> Exchange:
+        """The exchange whose request record is written: its headers through ``request_filter``."""
+        if self.request_filter is None:
+            return exchange
+        return replace(exchange, request_headers=self.request_filter(list(exchange.request_headers)))
+
     def _dedupable(self, exchange: Exchange, length: int) -> bool:
         # Redirects and empty bodies are cheap and their headers are the content; truncated
         # or partial (206) bodies must never stand in for a complete one.

@@ -86,7 +86,7 @@ class HarbourGazette(Outlet):
         a = self.store.by_url(request.path)
         if a is None:
             return None
-        return html(t.article_page(request.base, a), last_modified=timestamp(a["date_modified"]))
+        return self.article_response(request, a, lambda shown: t.article_page(request.base, shown))
 
     def add_slash(self, request: Request) -> Response | None:
         return redirect(request.base + request.path + "/") if self.store.by_url(request.path + "/") else None

@@ -8,6 +8,7 @@ Set-Cookie headers and repeated Link headers on HTML pages, HEAD support.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import logging
@@ -22,6 +23,7 @@ from archiver.sample.edits import Edit, Edition
 from archiver.sample.harbourgazette import HarbourGazette
 from archiver.sample.site import Outlet, Request, Response
 from archiver.sample.store import DATA_DIR, ArticleStore, copy_sample_data, load_articles
+from archiver.sample.subscribers import SubscriberArea
 from archiver.sample.themoscowtimes import TheMoscowTimes
 
 log = logging.getLogger(__name__)
@@ -72,13 +74,23 @@ class OutletHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._serve(head=True)
 
+    def do_POST(self) -> None:
+        """Forms only (the subscriber area's login); anything else is 405."""
+        length = int(self.headers.get("Content-Length") or 0)
+        form = dict(parse_qsl(self.rfile.read(min(length, 64 * 1024)).decode("utf-8", "replace")))
+        if self.server.outlet.subscribers is None:
+            self._send(Request("/", {}, self.headers, self.server.base),
+                       Response(status=405, body=b"Method Not Allowed", content_type="text/plain"), head=False)
+            return
+        self._serve(head=False, method="POST", form=form)
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         log.debug("%s %s", self.address_string(), format % args)
 
-    def _serve(self, head: bool) -> None:
+    def _serve(self, head: bool, method: str = "GET", form: dict[str, str] | None = None) -> None:
         url = urlsplit(self.path)
         request = Request(path=url.path or "/", query=dict(parse_qsl(url.query)), headers=self.headers,
-                          base=self.server.base)
+                          base=self.server.base, method=method, form=form or {})
         outlet = self.server.outlet
         try:
             response = outlet.handle(request)
@@ -138,6 +150,7 @@ class SampleOutlets:
     data_dir: Path
     companions: dict[str, str] = field(default_factory=dict)   # outlet -> its second host (MT's static host)
     edition: Edition | None = None      # with edits on: publish_edits() changes the articles
+    subscribers: dict[str, SubscriberArea] = field(default_factory=dict)   # outlet -> its subscriber area
     _servers: list[OutletServer] = field(default_factory=list, repr=False)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)
 
@@ -172,10 +185,12 @@ class SampleOutlets:
 
 
 def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None = None,
-                 edits: bool = False) -> SampleOutlets:
+                 edits: bool = False, subscribers: SubscriberArea | None = None) -> SampleOutlets:
     """Serve both outlets in background threads: MT on `port` (0 = any free), harbourgazette on the next free port.
 
     With *edits*, the outlets are live (recent dates) and ``publish_edits()`` edits articles (archiver.sample.edits).
+    With *subscribers*, each outlet has a subscriber area configured like it (its own sessions and
+    cookie names; archiver.sample.subscribers) and paywalls every other article.
     """
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     outlets = SampleOutlets(urls={}, data_dir=data_dir, edition=Edition() if edits else None)
@@ -183,7 +198,10 @@ def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None =
     try:
         for name, cls in OUTLET_CLASSES.items():
             store = ArticleStore(name, data_dir, edition=outlets.edition)
-            server = _bind(host, next_port, cls(store), exact=not outlets._servers)
+            area = None
+            if subscribers is not None:
+                area = outlets.subscribers[name] = dataclasses.replace(subscribers, outlet=name)
+            server = _bind(host, next_port, cls(store, area), exact=not outlets._servers)
             outlets.urls[name] = outlets._start(server, f"sample-{name}")
             next_port = server.server_address[1] + 1 if port else 0
         for name, server in zip(list(outlets.urls), list(outlets._servers)):

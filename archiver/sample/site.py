@@ -16,9 +16,12 @@ from datetime import datetime
 from email.message import Message
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from archiver.sample.store import Article, ArticleStore
+
+if TYPE_CHECKING:
+    from archiver.sample.subscribers import SubscriberArea
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 PHOTOS = sorted((STATIC_DIR / "photos").glob("*.jpg"))
@@ -30,6 +33,9 @@ class Request:
     query: dict[str, str]
     headers: Message
     base: str  # where this outlet is served, e.g. http://127.0.0.1:8081 (no trailing slash)
+    method: str = "GET"
+    form: dict[str, str] = field(default_factory=dict)   # a POSTed form (the subscriber area's login)
+    subscriber: str | None = None   # the reader's live subscriber session (archiver.sample.subscribers)
 
     @property
     def cookies(self) -> dict[str, str]:
@@ -49,6 +55,8 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     last_modified: float | None = None  # epoch seconds
     cache_control: str = "public, max-age=300"
+    teaser: bool = False    # a paywalled article shown to a reader who is not logged in
+    read_id: int | None = None   # the paywalled article a subscriber read in full
 
     @property
     def is_html(self) -> bool:
@@ -128,12 +136,19 @@ class Outlet:
     # the server binds it on a port of its own and tells each the other's base URL (``peer_base``).
     companion: ClassVar["type[Outlet] | None"] = None
 
-    def __init__(self, store: ArticleStore) -> None:
+    def __init__(self, store: ArticleStore, subscribers: "SubscriberArea | None" = None) -> None:
         self.store = store
+        self.subscribers = subscribers      # None: no login, every article free
         self.peer_base = ""
         self._compiled = [(re.compile(pattern + r"\Z"), method) for pattern, method in self.routes]
 
     def handle(self, request: Request) -> Response:
+        if self.subscribers is None:
+            return self.route(request)
+        response = self.subscribers.handle(request) or self.route(request)
+        return self.subscribers.decorate(request, response)
+
+    def route(self, request: Request) -> Response:
         for prefix, folder in self.assets.items():
             if request.path.startswith(prefix):
                 found = static_file(folder + request.path[len(prefix):])
@@ -160,6 +175,17 @@ class Outlet:
         return []
 
     # helpers shared by both outlets
+    def article_response(self, request: Request, article: Article, render: Callable[[Article], str]) -> Response:
+        """The article page as this reader may see it: with a subscriber area on, a paywalled
+        article is a teaser (``render`` gets the cut article) unless the reader is logged in."""
+        shown, teaser = (article, False) if self.subscribers is None else \
+            self.subscribers.article_view(request, article)
+        response = html(render(shown), last_modified=timestamp(article["date_modified"]))
+        response.teaser = teaser
+        if self.subscribers is not None and self.subscribers.paywalled(article) and not teaser:
+            response.read_id = article["id"]
+        return response
+
     def absolute(self, request: Request, path: str) -> str:
         return request.base + path
 

@@ -27,7 +27,7 @@ from html import escape
 
 from archiver.sample import mt_templates as t
 from archiver.sample.site import (Outlet, Request, Response, as_json, html, photo, redirect, slugify, static_file,
-                                 text, timestamp, xml)
+                                 text, xml)
 
 from archiver.sample.xmlfeeds import FeedItem, SitemapEntry, rss, sitemap_index, urlset
 
@@ -145,8 +145,8 @@ class TheMoscowTimes(Outlet):
         everything = self.store.articles()
         recent = [r for r in everything if r is not a][:5]
         more = [r for r in everything if r["section"] == a["section"] and r is not a][:4]
-        page = t.article_page(request.base, a, self.store.by_url, recent, more)
-        return html(page, last_modified=timestamp(a["date_modified"]))
+        return self.article_response(
+            request, a, lambda shown: t.article_page(request.base, shown, self.store.by_url, recent, more))
 
     def tag(self, request: Request, slug: str) -> Response | None:
         items = [a for a in self.store.articles() if slug in {slugify(x) for x in a["tags"]}]
