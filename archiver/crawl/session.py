@@ -15,6 +15,7 @@ import platform
 import socket
 import weakref
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy import signals
