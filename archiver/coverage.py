@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from archiver.state import ListedArticle
+from archiver.crawl.state import ListedArticle
 
 URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

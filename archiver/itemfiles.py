@@ -22,7 +22,7 @@ from typing import BinaryIO
 from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
 
 from archiver.items import Article
-from archiver.research.records import iter_records, read_record, warc_files
+from archiver.recording.reader import iter_records, read_record, warc_files
 from archiver.filenames import article_filename
 from archiver.textexport import article_to_text
 

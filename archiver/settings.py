@@ -45,7 +45,7 @@ ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above t
 ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
 ARCHIVER_CRAWL_LOG = "crawl.log"        # the full log, in the crawl folder (None: none)
-ARCHIVER_CRAWL_LOG_LEVEL = "INFO"       # its level; the terminal shows warnings only (see archiver.logs)
+ARCHIVER_CRAWL_LOG_LEVEL = "INFO"       # its level; the terminal shows warnings only (see archiver.crawl.logs)
 ARCHIVER_ITEM_FILES_DIR = ""            # items.jsonl/csv, under the crawl folder (a worker's: workers/<id>)
 ARCHIVER_PROGRESS_LIVE_INTERVAL = 0.5   # s between redraws of the live display
 ARCHIVER_PROGRESS_LOG_INTERVAL = 10.0   # s between plain progress lines
@@ -74,6 +74,10 @@ ARCHIVER_VERSION_FLIP_LIMIT = 2         # a text already seen this often is not 
 
 # --- Distributed crawls (archiver.distributed): many workers, one Redis --------
 ARCHIVER_REDIS_URL = None               # set by `crawl --workers/--redis` and `worker`; None: one process, SQLite
+# A callable (settings, crawl_id, sqlite_state, sqlite_dedup) -> (state, dedup) that swaps the crawl
+# state and digest index for shared ones; None keeps the root's SQLite files. A distributed worker
+# sets "archiver.distributed.backends.shared_backends".
+ARCHIVER_STATE_BACKENDS = None
 ARCHIVER_REDIS_PREFIX = "archiver"      # namespace of the crawl keys (the digest index keeps Browsertrix's names)
 ARCHIVER_WORKER_ID = None               # this worker's name (in its WARC file names); set by the CLI
 ARCHIVER_REDIS_LEASE_TTL = 30           # s; a worker's lease on a request lapses this long after it stops renewing
@@ -117,17 +121,17 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 DOWNLOADER_MIDDLEWARES = {
     # after RedirectMiddleware (600) on the way out: sees each 3xx, to detect loops
     "archiver.capture.guard.GuardMiddleware": 650,
-    "archiver.capture.frontier.FrontierMiddleware": 50,
+    "archiver.crawl.frontier.FrontierMiddleware": 50,
     "archiver.capture.proxy.ProxyMiddleware": 700,
     "archiver.capture.backoff.BackoffMiddleware": 555,   # sees 429/503 before RetryMiddleware (550)
     "archiver.capture.render.RenderMiddleware": 560,
     "archiver.capture.compressed.CompressedBodyMiddleware": 595,   # just before HttpCompression (590)
 }
 EXTENSIONS = {
-    "archiver.logs.CrawlLog": -100,       # first, so it sees the other components start
+    "archiver.crawl.logs.CrawlLog": -100,       # first, so it sees the other components start
     "archiver.capture.fetch.FetchRecorder": 0,
-    "archiver.report.CrawlReporter": 10,
-    "archiver.progress.ProgressDisplay": 20,
+    "archiver.crawl.report.CrawlReporter": 10,
+    "archiver.crawl.progress.ProgressDisplay": 20,
 }
 ITEM_PIPELINES = {
     "pipelines.warc_metadata.ItemWarcPipeline": 300,

@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import Any
 
 from archiver.items import Article
-from archiver.keys import url_key
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from archiver.research.records import warc_files
+from archiver.recording.reader import warc_files
 from archiver.search import SearchIndex, index_path, search
 
 

@@ -10,7 +10,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archiver.itemfiles import ItemFiles
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 
 
 class ItemFilesPipeline:

@@ -21,7 +21,7 @@ from scrapy.exceptions import NotConfigured
 
 from archiver.search import SearchIndex, index_path
 from archiver.search.entry import IndexedVersion
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy.crawler import Crawler
 
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 from archiver.filenames import article_filename
 from archiver.itemfiles import ARTICLES_DIR, write_text_export
 

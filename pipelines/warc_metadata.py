@@ -11,7 +11,7 @@ import json
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 
 
 class ItemWarcPipeline:

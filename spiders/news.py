@@ -28,11 +28,11 @@ from scrapy.linkextractors import LinkExtractor
 from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 from archiver.extraction.workers import ExtractionWorkers, default_workers
 from archiver.failures import FailureReason, count_failure, failure_reason, stop_on_disk_full
 from archiver.history.tracker import HistoryTracker, Visit, validators_of
-from archiver.frontier_commits import FrontierCommits
+from archiver.crawl.frontier_commits import FrontierCommits
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 from archiver.sources import SourceLog
 from spiders.listings import FETCHABLE_SCHEMES, ListingsMixin, requested_url
@@ -131,7 +131,7 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
 
     @property
     def commits(self) -> FrontierCommits:
-        """When pages count as done in the crawl state (archiver.frontier_commits)."""
+        """When pages count as done in the crawl state (archiver.crawl.frontier_commits)."""
         if self._commits is None:
             self._commits = FrontierCommits(self.session, self.profile.name)
         return self._commits

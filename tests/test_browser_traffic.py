@@ -107,7 +107,7 @@ def test_browser_contacts_only_the_pages_hosts_through_a_proxy(sample, tmp_path)
 def test_switches_keep_playwrights_disabled_features_and_its_socks_resolver_rule():
     """Chromium keeps only the last --disable-features and --host-resolver-rules it is given."""
     from archiver.chromium import launch_options
-    from archiver.capture.chromium_flags import PLAYWRIGHT_DISABLED_FEATURES
+    from archiver.chromium import PLAYWRIGHT_DISABLED_FEATURES
 
     args = launch_options("/usr/bin/chromium", "http://127.0.0.1:3128")["args"]
     [features] = [a for a in args if a.startswith("--disable-features=")]

@@ -21,7 +21,7 @@ import redis
 
 from archiver.distributed.keys import CrawlKeys
 from archiver.distributed.server import PrivateRedis
-from archiver.research.records import iter_records, warc_files
+from archiver.recording.reader import iter_records, warc_files
 from tests.conftest import ARCHIVER, ROOT, crawl, run_archiver
 from tests.warc_helpers import read_records
 

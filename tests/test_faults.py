@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.items import Article
 from archiver.sample.server import load_articles
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 from archiver.filenames import article_filename, screenshot_filename
 from tests.conftest import ARCHIVER, ROOT, WARCIO, run_archiver
 from tests.warc_helpers import by_uri, read_records

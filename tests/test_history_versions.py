@@ -15,7 +15,7 @@ from archiver.history.versions import Snapshot, Verdict, Version, judge
 from archiver.items import Article
 from archiver.recording import WarcLocation
 from archiver.settings import ARCHIVER_REVISIT_SCHEDULE
-from archiver.state import CrawlState
+from archiver.crawl.state import CrawlState
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, Response, sync_playwright
 
 from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.outlets import load_profiles
-from archiver.research.records import iter_records, read_record
+from archiver.recording.reader import iter_records, read_record
 from archiver.research.replay import start_replay
 from archiver.research.tools import tool
 

@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 from archiver import settings as defaults
 from archiver.items import Article
 from archiver.search import SearchIndex, search
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 from pipelines.search_index import SearchIndexPipeline
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ast
 import subprocess
 import sys
 from dataclasses import fields
@@ -14,7 +13,7 @@ import pytest
 from archiver import settings as defaults
 from archiver.capture.handler import browser_context_options
 from archiver.commands.crawl import options_from_args, register
-from archiver.runner import CrawlOptions, crawl_settings, resolve_targets
+from archiver.crawl.runner import CrawlOptions, crawl_settings, resolve_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,13 +94,3 @@ def _imports(module: str) -> set[str]:
 def test_offline_extraction_does_not_load_the_browser_layer(module: str) -> None:
     loaded = _imports(module)
     assert not {m for m in loaded if m.startswith(("playwright", "scrapy_playwright", "archiver.capture"))}
-
-
-def test_research_modules_form_no_import_cycle() -> None:
-    """records <- revisits <- archive: each imports only those before it, at the top, nowhere else."""
-    order = ["records", "revisits", "archive"]
-    for index, name in enumerate(order):
-        tree = ast.parse((ROOT / "archiver" / "research" / f"{name}.py").read_text())
-        imported = {node.module.rsplit(".", 1)[-1] for node in ast.walk(tree)
-                    if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("archiver.research.")}
-        assert imported <= set(order[:index]), f"research/{name}.py imports {imported - set(order[:index])}"

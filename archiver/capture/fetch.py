@@ -18,7 +18,7 @@ from scrapy.http import Headers, Response
 from archiver.capture.navigation import RENDERED_FLAG
 from archiver.failures import FailureReason, failure_reason, stop_on_disk_full
 from archiver.recording import Exchange, RevisitTarget, WarcWriteError
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from archiver.capture.recorder import PageRecorder
 from archiver.failures import REASON_META_KEY, FailureReason, PageRefused, failure_reason, stop_on_disk_full
 from archiver.filenames import screenshot_filename
 from archiver.recording import WarcLocation
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
 

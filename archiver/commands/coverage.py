@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from archiver.coverage import Coverage, coverage
-from archiver.state import CrawlState
+from archiver.crawl.state import CrawlState
 
 
 def _print_table(name: str, report: Coverage) -> None:

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from archiver import settings as defaults
-from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
+from archiver.crawl.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
 from archiver.distributed.connection import RedisUnavailable
-from archiver.lock import LockHeld
-from archiver.report import ExitCode, read_report
+from archiver.crawl.lock import LockHeld
+from archiver.crawl.report import ExitCode, read_report
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
@@ -159,9 +159,9 @@ def print_discovery(targets: list[CrawlTarget]) -> None:
 
 
 def print_summary(targets: list[CrawlTarget]) -> None:
-    """The end-of-run summary (archiver.summary), on the console of the live display."""
-    from archiver.summary import crawl_summary
-    from archiver.terminal import console
+    """The end-of-run summary (archiver.crawl.summary), on the console of the live display."""
+    from archiver.crawl.summary import crawl_summary
+    from archiver.crawl.terminal import console
 
     console().print(crawl_summary([(target.name, target.crawl_dir) for target in targets]))
 

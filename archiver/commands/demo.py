@@ -15,8 +15,8 @@ from pathlib import Path
 
 from archiver.commands.crawl import add_output_arguments, print_summary
 from archiver.history.lookup import NoVersions, article_history
-from archiver.report import read_report
-from archiver.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
+from archiver.crawl.report import read_report
+from archiver.crawl.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
 from archiver.sample.edits import EDITS
 from archiver.sample.server import serve_sample
 from archiver.sample.store import load_articles

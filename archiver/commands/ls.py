@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from archiver.research.records import iter_records
+    from archiver.recording.reader import iter_records
 
     console = Console(stderr=True)
     try:

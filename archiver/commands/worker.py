@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from archiver.distributed.connection import RedisUnavailable, safe_url
-from archiver.report import ExitCode
+from archiver.crawl.report import ExitCode
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from archiver.distributed.connection import shared_client
 from archiver.distributed.dedup import RedisDigestIndex
 from archiver.distributed.state import RedisCrawlState
 from archiver.recording import DigestIndex
-from archiver.state import CrawlState
+from archiver.crawl.state import CrawlState
 
 
 def shared_backends(settings: BaseSettings, crawl_id: str, state: CrawlState,

@@ -10,7 +10,7 @@ import redis
 
 from archiver.distributed.keys import CrawlKeys, crawls_key
 from archiver.outlets import Politeness
-from archiver.runner import CrawlOptions, CrawlTarget
+from archiver.crawl.runner import CrawlOptions, CrawlTarget
 
 _PATHS = ("out", "config")
 

@@ -34,12 +34,12 @@ from archiver.distributed.lock import RedisOutletLock
 from archiver.distributed.server import PrivateRedis
 from archiver.distributed.state import RedisCrawlState
 from archiver.distributed.worker import default_worker_id
-from archiver.lock import OutletLock
-from archiver.logs import install_terminal_logging, terminal_level
+from archiver.crawl.lock import OutletLock
+from archiver.crawl.logs import install_terminal_logging, terminal_level
 from archiver.recording import DigestIndex
-from archiver.runner import CrawlOptions, CrawlTarget, resolve_targets
-from archiver.state import CrawlState
-from archiver.terminal import display_mode
+from archiver.crawl.runner import CrawlOptions, CrawlTarget, resolve_targets
+from archiver.crawl.state import CrawlState
+from archiver.crawl.terminal import display_mode
 
 logger = logging.getLogger(__name__)
 

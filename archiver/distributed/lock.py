@@ -1,6 +1,6 @@
 """One crawl per outlet at a time, across machines: the lock is a Redis key with an expiry.
 
-Same interface as ``archiver.lock.OutletLock``. The holder renews the key while
+Same interface as ``archiver.crawl.lock.OutletLock``. The holder renews the key while
 it runs (``renew``); a holder that died leaves a key that lapses after
 ``ttl`` seconds, so no stale lock outlives it for long.
 """
@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import redis
 
 from archiver.distributed.keys import lock_key
-from archiver.lock import LockHeld
+from archiver.crawl.lock import LockHeld
 
 
 class RedisOutletLock:

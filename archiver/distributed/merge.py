@@ -19,15 +19,14 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
 from archiver.recording.verify import repair_file
-from archiver.report import CrawlReport, _exit_status
-from archiver.research.index import write_crawl_index
-from archiver.research.pages import ARTICLE_PREFIX, write_pages_jsonl
-from archiver.research.records import iter_records, read_record, warc_files
+from archiver.crawl.report import CrawlReport, _exit_status
+from archiver.crawl.folder import finish_crawl_folder
+from archiver.research.pages import ARTICLE_PREFIX
+from archiver.recording.reader import iter_records, read_record, warc_files
 
 _SUMMED = ("counts", "failures", "browser")
 
@@ -115,10 +114,6 @@ def finish(crawl_dir: Path, *, redis: dict | None = None, lost_workers: dict[str
         workers[worker_id] = {k: report.get(k) for k in ("finish_reason", "exit_status", "counts",
                                                           "failures", "started", "finished", "warc_bytes")}
     _write_items(crawl_dir, items)
-    warcs = sorted((crawl_dir / "warc").glob("*.warc.gz"))
-    if warcs:
-        write_crawl_index(crawl_dir)
-        write_pages_jsonl(crawl_dir)
     finished = [r for r in reports if r.get("finish_reason") != "killed"]
     counts, failures, browser = (_sum(reports, section) for section in _SUMMED)
     counts["articles"] = len(items)
@@ -136,18 +131,9 @@ def finish(crawl_dir: Path, *, redis: dict | None = None, lost_workers: dict[str
         crawl_id=crawl_dir.name, spider=first.get("spider", ""), outlet=first.get("outlet", ""),
         started=started, finished=ended, duration_s=round(duration, 3), finish_reason=reason,
         exit_status=int(_exit_status(reason, counts, failures, max_error_rate)), counts=counts,
-        failures=failures, browser=browser,
-        files={"warc": [f"warc/{p.name}" for p in warcs],
-               "screenshots": sorted(f"screenshots/{p.name}" for p in crawl_dir.glob("screenshots/*.png")),
-               "articles": sorted(f"articles/{p.name}" for p in crawl_dir.glob("articles/*.txt"))},
-        warc_bytes=sum(p.stat().st_size for p in warcs))
-    data = {**asdict(report), "workers": workers}
-    if redis is not None:
-        data["redis"] = redis
-    partial = crawl_dir / "crawl.json.part"
-    partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    partial.replace(crawl_dir / "crawl.json")
-    return data
+        failures=failures, browser=browser)
+    extra = {"workers": workers, **({"redis": redis} if redis is not None else {})}
+    return finish_crawl_folder(crawl_dir, report, extra=extra)
 
 
 def copy_into(source: Path, target: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""Crawl state in Redis, behind the interface of ``archiver.state.CrawlState``.
+"""Crawl state in Redis, behind the interface of ``archiver.crawl.state.CrawlState``.
 
 Archived articles (``<prefix>:articles``: url -> JSON row) are shared by every
 worker of every crawl that uses this Redis; an article not found there is
@@ -20,7 +20,7 @@ import json
 import redis
 
 from archiver.distributed.keys import CrawlKeys, articles_key
-from archiver.state import CrawlState, FrontierEntry, _instant, newest
+from archiver.crawl.state import CrawlState, FrontierEntry, _instant, newest
 
 
 class RedisCrawlState:

@@ -23,9 +23,9 @@ from archiver.distributed import config
 from archiver.distributed.connection import connect, shared_client
 from archiver.distributed.keys import CrawlKeys
 from archiver.distributed.shared import share_spider_sets
-from archiver.report import ExitCode, read_report
-from archiver.runner import CrawlOptions, CrawlTarget, _run_process, crawl_settings
-from archiver.session import ArchiveSession
+from archiver.crawl.report import ExitCode, read_report
+from archiver.crawl.runner import CrawlOptions, CrawlTarget, _run_process, crawl_settings
+from archiver.crawl.session import ArchiveSession
 
 DISTRIBUTED_DOWNLOADER_MIDDLEWARES = {
     "archiver.distributed.leases.LeaseDownloaderMiddleware": 10,    # sees a final failure last
@@ -50,6 +50,7 @@ def worker_settings(redis_url: str, worker_id: str):
         own = worker_folder(target.crawl_dir, worker_id)
         settings.setdict({
             "ARCHIVER_REDIS_URL": redis_url,
+            "ARCHIVER_STATE_BACKENDS": "archiver.distributed.backends.shared_backends",
             "ARCHIVER_WORKER_ID": worker_id,
             "ARCHIVER_WARC_PREFIX": f"archiver-{target.name}-{worker_id}",
             "ARCHIVER_PROGRESS": "quiet",          # the coordinator shows the whole crawl

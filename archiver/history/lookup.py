@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archiver.history.versions import Version
-from archiver.state import CrawlState
+from archiver.crawl.state import CrawlState
 
 STATE_FILE = "state.sqlite"
 

@@ -25,7 +25,7 @@ from scrapy.statscollectors import StatsCollector
 from archiver.history.schedule import RevisitSchedule
 from archiver.history.versions import Snapshot, Verdict, Version, judge
 from archiver.recording import WarcLocation
-from archiver.state import CrawlState
+from archiver.crawl.state import CrawlState
 
 STATS = "archiver/history/"
 
@@ -107,7 +107,7 @@ class HistoryTracker:
         """*article* (extracted from *record*) as its next version if it is one; sets ``version``/``previous``.
 
         The caller keeps the version in the crawl state once its item is on disk
-        (archiver.frontier_commits): a kill in between must not leave a version
+        (archiver.crawl.frontier_commits): a kill in between must not leave a version
         whose item a resumed crawl would then skip as unchanged.
 
         A revisit record (identical payload) stands for the record it refers to: a

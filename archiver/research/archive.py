@@ -1,6 +1,6 @@
 """The records of a set of WARCs with their revisits resolved: what extract, show and resume read.
 
-Built on :mod:`archiver.research.records` (finding and reading records) and
+Built on :mod:`archiver.recording.reader` (finding and reading records) and
 :mod:`archiver.research.revisits` (which earlier WARCs hold a revisit's original);
 neither of those imports this module, so the three form no cycle.
 """
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.research.records import RecordInfo, WarcSource, decode_body, iter_records, read_record, warc_files
+from archiver.recording.reader import RecordInfo, WarcSource, decode_body, iter_records, read_record, warc_files
 from archiver.research.revisits import referenced_warcs
 
 

@@ -29,7 +29,7 @@ from archiver.filenames import screenshot_filename
 from archiver.items import Article
 from archiver.outlets import OutletProfile, load_profiles
 from archiver.research.archive import Archive
-from archiver.research.records import RecordInfo, body_encoding, read_record
+from archiver.recording.reader import RecordInfo, body_encoding, read_record
 
 ARTICLE_PREFIX, SCREENSHOT_PREFIX = "urn:article:", "urn:fullPage:"
 

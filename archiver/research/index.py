@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
 
-from archiver.research.records import WarcSource, warc_files
+from archiver.recording.reader import WarcSource, warc_files
 
 CRAWL_INDEX = "index.cdxj"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from archiver.research.records import RecordInfo, WarcSource, iter_records, read_record, warc_files
+from archiver.recording.reader import RecordInfo, WarcSource, iter_records, read_record, warc_files
 
 PAGES_FILE = "pages.jsonl"
 HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages", "hasText": True}

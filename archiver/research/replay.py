@@ -27,7 +27,7 @@ from archiver.localserver import free_port, wait_for_port
 from archiver.research.index import drop_not_modified, write_index
 from archiver.research.pages import collect_pages
 from archiver.research.proxy import FilteringProxy
-from archiver.research.records import warc_files
+from archiver.recording.reader import warc_files
 from archiver.research.revisits import referenced_warcs
 from archiver.research.tools import tool
 

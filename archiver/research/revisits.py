@@ -15,7 +15,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.recording.dedup import DigestIndex
-from archiver.research.records import WarcSource, iter_records
+from archiver.recording.reader import WarcSource, iter_records
 
 DIGEST_INDEX = "digests.sqlite"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from archiver.items import Article
 from archiver.research.extract import SCREENSHOT_PREFIX, extract_items
 from archiver.research.archive import Archive
-from archiver.research.records import read_record
+from archiver.recording.reader import read_record
 from archiver.textexport import article_to_text
 
 

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from archiver.research.pages import collect_pages, write_pages
-from archiver.research.records import warc_files
+from archiver.recording.reader import warc_files
 from archiver.research.revisits import referenced_warcs
 from archiver.research.tools import run_tool
 

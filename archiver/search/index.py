@@ -106,7 +106,7 @@ def crawl_folder_of(warc: Path) -> str:
 
 def archived_versions(root: Path) -> Iterator[IndexedVersion]:
     """Every version the WARC files under *root* hold, from their ``urn:article:`` metadata records."""
-    from archiver.research.records import iter_records, read_record
+    from archiver.recording.reader import iter_records, read_record
 
     for record in iter_records([Path(root)]):
         if record.type == "metadata" and record.uri.startswith(ARTICLE_PREFIX):

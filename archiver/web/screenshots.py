@@ -11,7 +11,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.research.records import iter_records, read_record, warc_files
+from archiver.recording.reader import iter_records, read_record, warc_files
 from archiver.research.replay import timestamp14
 
 SCREENSHOT_PREFIX = "urn:fullPage:"

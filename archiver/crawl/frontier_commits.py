@@ -20,7 +20,7 @@ from scrapy.http import Response
 from archiver.history.versions import Snapshot, Version
 from archiver.itemfiles import archived_items, rebuild_item_files
 from archiver.items import Article
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import IntEnum
 from pathlib import Path
@@ -21,9 +21,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archiver.coverage import coverage
-from archiver.research.index import write_crawl_index
-from archiver.research.pages import write_pages_jsonl
-from archiver.session import ArchiveSession
+from archiver.crawl.folder import finish_crawl_folder
+from archiver.crawl.session import ArchiveSession
 
 
 logger = logging.getLogger(__name__)
@@ -92,10 +91,7 @@ class CrawlReporter:
         session = ArchiveSession.of(self.crawler)
         session.close()                       # the WARC files get their final names first
         reason = stats.get("archiver/finish_reason", reason)
-        worker = self.crawler.settings.get("ARCHIVER_WORKER_ID")   # a distributed crawl's worker:
-        if session.writer.files and reason != "disk_full" and not worker:   # its crawl is indexed at the end
-            write_crawl_index(session.output_dir)   # index.cdxj, for pywb and WACZ readers
-            write_pages_jsonl(session.output_dir)   # pages.jsonl, the WACZ page list
+        worker = self.crawler.settings.get("ARCHIVER_WORKER_ID")   # one of a distributed crawl's workers
         counts = {
             "responses": stats.get("response_received_count", 0),
             "pages": stats.get("archiver/pages", 0),
@@ -120,13 +116,6 @@ class CrawlReporter:
             "pages_retried": sum(stats.get(f"retry/reason_count/{reason}", 0)
                                  for reason in ("browser-crashed", "browser-unresponsive")),
         }
-        files = {
-            "warc": sorted(str(p.relative_to(session.output_dir)) for p in session.writer.files),
-            "screenshots": sorted(str(p.relative_to(session.output_dir))
-                                  for p in session.output_dir.glob("screenshots/*.png")),
-            "articles": sorted(str(p.relative_to(session.output_dir))
-                               for p in session.output_dir.glob("articles/*.txt")),
-        }
         sources = getattr(spider, "sources", None)
         run_coverage = coverage(session.state.listed_articles(crawl_id=session.crawl_id),
                                 since=self.crawler.settings.get("ARCHIVER_SINCE")).counts()
@@ -139,19 +128,13 @@ class CrawlReporter:
             started=started.isoformat() if started else None, finished=finished.isoformat(),
             duration_s=round((finished - started).total_seconds(), 3) if started else 0.0,
             finish_reason=reason, exit_status=int(status), counts=counts, failures=failures,
-            browser=browser, files=files, warc_bytes=sum(p.stat().st_size for p in session.writer.files if p.exists()),
-            discovery=sources.summary() if sources is not None else [], coverage=run_coverage,
+            browser=browser, discovery=sources.summary() if sources is not None else [], coverage=run_coverage,
         )
-        _REPORTS[session.output_dir.resolve()] = asdict(report)
-        target = session.path(*(("workers", worker, "crawl.json") if worker else ("crawl.json",)))
-        partial = target.with_name("crawl.json.part")
-        try:
-            partial.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
-            partial.replace(target)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            logger.error("could not write %s: %s (the exit status still says why the crawl ended)",
-                         target, exc)
+        # the whole crawl is indexed when its workers are joined (distributed.merge); a full disk has no index
+        index = bool(session.writer.files) and reason != "disk_full" and not worker
+        _REPORTS[session.output_dir.resolve()] = finish_crawl_folder(
+            session.output_dir, report, warcs=session.writer.files, index=index,
+            report_path=session.path(*(("workers", worker, "crawl.json") if worker else ("crawl.json",))))
 
 
 # Reports of crawls run in this process: the exit status survives a disk too full for crawl.json.

@@ -17,11 +17,11 @@ from scrapy.settings import Settings
 from archiver import settings as defaults
 from archiver.chromium import chromium_path
 from archiver.outlets import Politeness, load_profiles
-from archiver.lock import OutletLock
-from archiver.logs import install_terminal_logging, terminal_level
+from archiver.crawl.lock import OutletLock
+from archiver.crawl.logs import install_terminal_logging, terminal_level
 from archiver.recording.verify import repair_file
-from archiver.report import ExitCode, read_report
-from archiver.terminal import display_mode
+from archiver.crawl.report import ExitCode, read_report
+from archiver.crawl.terminal import display_mode
 
 
 @dataclass
@@ -184,7 +184,7 @@ def _run_process(options: CrawlOptions, targets: list[CrawlTarget], settings_for
     shared = Settings()
     shared.setmodule("archiver.settings", priority="project")
     shared.set("LOG_LEVEL", _file_level(options), priority="project")
-    # Our handlers, not Scrapy's: stderr as the display mode wants it, crawl.log per crawl (archiver.logs).
+    # Our handlers, not Scrapy's: stderr as the display mode wants it, crawl.log per crawl (archiver.crawl.logs).
     shared.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     mode = "json" if options.json_log else display_mode(options.progress)
     install_terminal_logging(mode, terminal_level(mode, options.log_level), _file_level(options))
@@ -200,7 +200,7 @@ def _file_level(options: CrawlOptions) -> str:
 
 
 def exit_code(targets: list[CrawlTarget]) -> int:
-    """The worst exit status of the crawls (see archiver.report.ExitCode)."""
+    """The worst exit status of the crawls (see archiver.crawl.report.ExitCode)."""
     codes = []
     for target in targets:
         try:

@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from archiver.session import ArchiveSession
+from archiver.crawl.session import ArchiveSession
 
 TRACKED_KINDS = ("page", "article")
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.misc import load_object
 
 from archiver import __version__
 from archiver.chromium import chromium_path, chromium_version
 from archiver.recording import DigestIndex, WarcWriter
-from archiver.state import CrawlState
+from archiver.crawl.state import CrawlState
 
 _SESSIONS: "weakref.WeakKeyDictionary[Crawler, ArchiveSession]" = weakref.WeakKeyDictionary()
 
@@ -68,9 +69,9 @@ class ArchiveSession:
         if settings.getbool("ARCHIVER_DEDUP_ENABLED"):
             dedup = DigestIndex(root / "digests.sqlite")
         state = CrawlState(root / "state.sqlite")
-        if settings.get("ARCHIVER_REDIS_URL"):        # a worker of a distributed crawl
-            from archiver.distributed.backends import shared_backends
-            state, dedup = shared_backends(settings, crawl_id, state, dedup)
+        backends = settings.get("ARCHIVER_STATE_BACKENDS")   # a distributed worker's names Redis
+        if backends:
+            state, dedup = load_object(backends)(settings, crawl_id, state, dedup)
         writer = WarcWriter(
             output_dir / "warc",
             prefix=settings.get("ARCHIVER_WARC_PREFIX"),

@@ -12,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.rule import Rule
 from rich.table import Table
 
-from archiver.report import read_report
+from archiver.crawl.report import read_report
 
 
 def crawl_summary(folders: list[tuple[str, Path]]) -> RenderableType:

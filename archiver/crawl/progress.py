@@ -19,10 +19,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
-from archiver.session import ArchiveSession
-from archiver.terminal import console, display_mode
+from archiver.crawl.session import ArchiveSession
+from archiver.crawl.terminal import console, display_mode
 
-logger = logging.getLogger("archiver.progress")
+logger = logging.getLogger("archiver.crawl.progress")
 
 
 @dataclass

@@ -19,7 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archiver.terminal import console
+from archiver.crawl.terminal import console
 
 TERMINAL_LEVELS = {"live": "WARNING", "quiet": "WARNING", "plain": "INFO", "json": "INFO"}
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"

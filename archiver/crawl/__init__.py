@@ -1,0 +1,1 @@
+"""The crawl process: run, session, state, frontier, progress, report and its logs."""
