@@ -172,13 +172,14 @@ class SampleOutlets:
 
 
 def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None = None,
-                 edits: bool = False) -> SampleOutlets:
+                 edits: bool = False, live_dates: bool = True) -> SampleOutlets:
     """Serve both outlets in background threads: MT on `port` (0 = any free), harbourgazette on the next free port.
 
-    With *edits*, the outlets are live (recent dates) and ``publish_edits()`` edits articles (archiver.sample.edits).
+    With *edits*, ``publish_edits()`` edits articles (archiver.sample.edits), and the outlets are live
+    (every date moved so the newest is two hours old) unless *live_dates* is false.
     """
     data_dir = Path(data_dir) if data_dir else DATA_DIR
-    outlets = SampleOutlets(urls={}, data_dir=data_dir, edition=Edition() if edits else None)
+    outlets = SampleOutlets(urls={}, data_dir=data_dir, edition=Edition(live=live_dates) if edits else None)
     next_port = port
     try:
         for name, cls in OUTLET_CLASSES.items():
