@@ -339,25 +339,33 @@ BODY_CORPUS = ROOT / ".eval-cache" / "body_corpus"
 BODY_TOOLS = ("trafilatura", "readability", "newspaper4k", "goose3")
 
 
-def evaluate_body(corpus: Path, baselines_dir: Path, split: str | None = None,
-                  verbose: bool = False) -> dict[str, dict[tuple[str, str], list[float]]]:
+def evaluate_body(corpus: Path, baselines_dir: Path, split: str | None = None, verbose: bool = False,
+                  ours_file: Path | None = None) -> dict[str, dict[tuple[str, str], list[float]]]:
     """Body precision/recall/F1 and publication day by tool, keyed by (metric, group).
 
     Groups: "all", "lang:xx", "type:news|blog|institutional|other". Pages without body truth
-    count for the date only.
+    count for the date only. With *ours_file*, our predictions are read from it when it
+    exists (to re-score without re-extracting), else written to it.
     """
     rows = [json.loads(line) for line in (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
     rows = [r for r in rows if split in (None, r["split"])]
     predictions = {tool: load_baseline(baselines_dir, tool) for tool in BODY_TOOLS}
+    cached = load_baseline(ours_file.parent, ours_file.stem) if ours_file and ours_file.exists() else {}
+    record = open(ours_file, "w", encoding="utf-8") if ours_file and not cached else None
     tools = ["ours"] + [t for t in BODY_TOOLS if predictions[t]]
     scores: dict[str, dict[tuple[str, str], list[float]]] = {t: {} for t in tools}
     for row in rows:
         html = gzip.decompress((corpus / "pages" / f"{row['id']}.html.gz").read_bytes())
         truth = row["truth"]
         for tool in tools:
-            if tool == "ours":
+            if tool == "ours" and row["id"] in cached:
+                pred = cached[row["id"]]
+            elif tool == "ours":
                 article = extract_article(html, row["url"])
                 pred = Prediction(article.title, article.authors, article.date_published, article.text or "", 0.0)
+                if record:
+                    record.write(json.dumps({"id": row["id"], "title": pred.title, "authors": pred.authors,
+                                             "date": pred.date, "text": pred.text}, ensure_ascii=False) + "\n")
             else:
                 pred = predictions[tool].get(row["id"], Prediction(None, [], None, "", 0.0))
             metrics = {}
@@ -374,6 +382,8 @@ def evaluate_body(corpus: Path, baselines_dir: Path, split: str | None = None,
                     print(f"  {row['id']} ({row['language']}, {row['page_type']}): ours F1 {metrics['f1']:.2f} "
                           f"P {metrics['precision']:.2f} R {metrics['recall']:.2f}; trafilatura F1 {theirs:.2f}",
                           file=sys.stderr)
+    if record:
+        record.close()
     return scores
 
 
@@ -409,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--body", type=Path, nargs="?", const=BODY_CORPUS, metavar="CORPUS",
                         help="score body text (F1/P/R per language and page type) and publication day on the "
                              "body corpus (default .eval-cache/body_corpus), predictions from --baselines")
+    parser.add_argument("--ours", type=Path, metavar="FILE",
+                        help="with --body: our predictions as JSON lines, read if FILE exists, else written")
     parser.add_argument("--split", choices=("dev", "test"), help="only one half of the corpus (split by site)")
     parser.add_argument("--adjudicated", action="store_true",
                         help="score every tool against the truth with tests/real_corpus/disagreements.json applied")
@@ -419,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list pages where our extractor misses")
     args = parser.parse_args(argv)
     if args.body:
-        print(report_body(evaluate_body(args.body, args.baselines, args.split, args.verbose)))
+        print(report_body(evaluate_body(args.body, args.baselines, args.split, args.verbose, args.ours)))
         return 0
     if args.real:
         print(report_real(*evaluate_real(args.baselines, args.split, args.verbose, args.adjudicated)))
