@@ -1,6 +1,6 @@
 """Run one general-purpose extractor over the real-page corpus; print its predictions as JSON lines.
 
-    .venv-eval/bin/python tests/extraction_baselines.py TOOL [MANIFEST] > predictions.jsonl
+    .venv-eval/bin/python tests/extraction_baselines.py TOOL [MANIFEST [dev|test]] > predictions.jsonl
 
 TOOL is trafilatura, newspaper4k, goose3 or readability (readability-lxml, the
 Python port of Arc90's readability); MANIFEST defaults to the real-page corpus
@@ -72,11 +72,13 @@ RUNNERS = {"trafilatura": run_trafilatura, "newspaper4k": run_newspaper4k, "goos
            "readability": run_readability}
 
 
-def main(tool: str, manifest: Path = MANIFEST) -> None:
+def main(tool: str, manifest: Path = MANIFEST, split: str | None = None) -> None:
     warnings.simplefilter("ignore")
     run = RUNNERS[tool]
     for line in manifest.read_text(encoding="utf-8").splitlines():
         page = json.loads(line)
+        if split not in (None, page["split"]):
+            continue
         html = gzip.decompress((manifest.parent / "pages" / f"{page['id']}.html.gz").read_bytes())
         start = time.perf_counter()
         try:
@@ -88,4 +90,4 @@ def main(tool: str, manifest: Path = MANIFEST) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], Path(sys.argv[2]) if len(sys.argv) > 2 else MANIFEST)
+    main(sys.argv[1], Path(sys.argv[2]) if len(sys.argv) > 2 else MANIFEST, sys.argv[3] if len(sys.argv) > 3 else None)
