@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 CONSTRAINTS := constraints.txt
 TOOLS_CONSTRAINTS := constraints-tools.txt
 
-.PHONY: setup demo test test-fast lock bench python-venv chromium test-tools bench-tools tools eval-tools eval-real clean
+.PHONY: setup demo test test-fast lock bench python-venv chromium test-tools bench-tools tools eval-tools eval-real eval-corpus eval-body clean
 
 # Install Debian packages when a command is missing: $(call need,COMMAND,PACKAGE...)
 # (scripts/apt-install waits for a busy apt and installs no recommended packages)
@@ -73,7 +73,8 @@ eval-tools: $(EVAL_VENV)/.installed
 $(EVAL_VENV)/.installed:
 	$(PYTHON) -m venv $(EVAL_VENV)
 	$(EVAL_VENV)/bin/pip install -q --upgrade pip
-	$(EVAL_VENV)/bin/pip install -q 'trafilatura==2.3.1' 'newspaper4k>=0.9' 'goose3>=3.1' lxml_html_clean
+	$(EVAL_VENV)/bin/pip install -q 'trafilatura==2.3.1' 'newspaper4k==0.9.6' 'goose3==3.1.22' \
+		'readability-lxml==0.9' 'py3langid==0.4.0' lxml_html_clean
 	touch $@
 
 # Baselines' predictions on the real-page corpus, then the table beside ours (truth as published, then adjudicated).
@@ -83,6 +84,27 @@ eval-real: setup eval-tools
 		$(EVAL_VENV)/bin/python tests/extraction_baselines.py $$tool > .eval-cache/$$tool.jsonl || exit 1; done
 	$(VENV)/bin/python tests/evaluate_extraction.py --real
 	$(VENV)/bin/python tests/evaluate_extraction.py --real --adjudicated
+	@if [ -f $(BODY_CORPUS)/manifest.jsonl ]; then $(MAKE) --no-print-directory eval-body; \
+	else echo "no body corpus in $(BODY_CORPUS): make eval-corpus MIRRORS=DIR builds it (tests/body_corpus/build.py)"; fi
+
+# The body corpus (tests/body_corpus/build.py): other people's pages and body truth, kept out of the
+# repository in a git-ignored cache. MIRRORS is a folder of bare clones named owner+name/repo.
+BODY_CORPUS := .eval-cache/body_corpus
+
+eval-corpus: eval-tools
+	@test -n "$(MIRRORS)" || { echo "usage: make eval-corpus MIRRORS=DIR (bare clones named owner+name/repo)"; exit 2; }
+	$(EVAL_VENV)/bin/python tests/body_corpus/build.py $(MIRRORS) --out $(BODY_CORPUS)
+
+# Body text per language and page type on the test half, ours beside the four baselines;
+# trafilatura also on the dev half, which is the half the body finder is tuned on.
+eval-body: setup eval-tools
+	mkdir -p .eval-cache/body/test .eval-cache/body/dev
+	for tool in trafilatura readability newspaper4k goose3; do \
+		$(EVAL_VENV)/bin/python tests/extraction_baselines.py $$tool $(BODY_CORPUS)/manifest.jsonl test \
+			> .eval-cache/body/test/$$tool.jsonl || exit 1; done
+	$(EVAL_VENV)/bin/python tests/extraction_baselines.py trafilatura $(BODY_CORPUS)/manifest.jsonl dev \
+		> .eval-cache/body/dev/trafilatura.jsonl
+	$(VENV)/bin/python tests/evaluate_extraction.py --body $(BODY_CORPUS) --baselines .eval-cache/body/test --split test
 
 demo: setup
 	$(VENV)/bin/archiver demo

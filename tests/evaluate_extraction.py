@@ -2,6 +2,7 @@
 
     python tests/evaluate_extraction.py [--min-title 0.95 --min-authors 0.90 --min-date 0.95] [-v]
     python tests/evaluate_extraction.py --real [--baselines .eval-cache] [--split dev|test] [-v]
+    python tests/evaluate_extraction.py --body [CORPUS] --baselines .eval-cache/body [--split dev|test] [-v]
 
 ``--real`` scores the real-page corpus in tests/real_corpus/ (pages other people
 wrote, with their truth; see its manifest) per field and per language, ours
@@ -15,6 +16,11 @@ expected list scores 1 only for an empty prediction), date_published exact day
 and exact instant (same UTC instant when the page gives an offset, else the
 same wall-clock value), body token F1, and median milliseconds per article.
 Exits 1 when our extractor falls below a threshold.
+
+``--body`` scores the body corpus (tests/body_corpus/build.py: over 3,000 pages with
+other people's body truth, in a git-ignored cache): body token precision, recall
+and F1 per language and page type, ours beside trafilatura, readability-lxml,
+newspaper4k and goose3, and publication day where the corpus has date truth.
 """
 
 from __future__ import annotations
@@ -119,15 +125,20 @@ def same_instant(expected: str | None, predicted: str | None) -> bool:
     return pred.replace(tzinfo=None) == exp
 
 
-def token_f1(expected: str, predicted: str) -> float:
+def token_prf(expected: str, predicted: str) -> tuple[float, float, float]:
+    """Token precision, recall and F1 of a predicted text against the expected one (bags of words)."""
     exp, pred = Counter(_TOKEN.findall(expected.lower())), Counter(_TOKEN.findall((predicted or "").lower()))
     if not exp:
-        return float(not pred)
+        return (float(not pred),) * 3
     overlap = sum((exp & pred).values())
     if not overlap:
-        return 0.0
+        return 0.0, 0.0, 0.0
     precision, recall = overlap / sum(pred.values()), overlap / sum(exp.values())
-    return 2 * precision * recall / (precision + recall)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def token_f1(expected: str, predicted: str) -> float:
+    return token_prf(expected, predicted)[2]
 
 
 def ours(html: bytes, expected: dict) -> Prediction:
@@ -322,12 +333,95 @@ def report_real(scores: dict[str, dict[tuple[str, str], list[float]]], ms: list[
     return "\n".join(lines)
 
 
+# -- the body corpus (tests/body_corpus/build.py writes it to a git-ignored cache) ---------------
+
+BODY_CORPUS = ROOT / ".eval-cache" / "body_corpus"
+BODY_TOOLS = ("trafilatura", "readability", "newspaper4k", "goose3")
+
+
+def evaluate_body(corpus: Path, baselines_dir: Path, split: str | None = None, verbose: bool = False,
+                  ours_file: Path | None = None) -> dict[str, dict[tuple[str, str], list[float]]]:
+    """Body precision/recall/F1 and publication day by tool, keyed by (metric, group).
+
+    Groups: "all", "lang:xx", "type:news|blog|institutional|other". Pages without body truth
+    count for the date only. With *ours_file*, our predictions are read from it when it
+    exists (to re-score without re-extracting), else written to it.
+    """
+    rows = [json.loads(line) for line in (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if split in (None, r["split"])]
+    predictions = {tool: load_baseline(baselines_dir, tool) for tool in BODY_TOOLS}
+    cached = load_baseline(ours_file.parent, ours_file.stem) if ours_file and ours_file.exists() else {}
+    record = open(ours_file, "w", encoding="utf-8") if ours_file and not cached else None
+    tools = ["ours"] + [t for t in BODY_TOOLS if predictions[t]]
+    scores: dict[str, dict[tuple[str, str], list[float]]] = {t: {} for t in tools}
+    for row in rows:
+        html = gzip.decompress((corpus / "pages" / f"{row['id']}.html.gz").read_bytes())
+        truth = row["truth"]
+        for tool in tools:
+            if tool == "ours" and row["id"] in cached:
+                pred = cached[row["id"]]
+            elif tool == "ours":
+                article = extract_article(html, row["url"])
+                pred = Prediction(article.title, article.authors, article.date_published, article.text or "", 0.0)
+                if record:
+                    record.write(json.dumps({"id": row["id"], "title": pred.title, "authors": pred.authors,
+                                             "date": pred.date, "text": pred.text}, ensure_ascii=False) + "\n")
+            else:
+                pred = predictions[tool].get(row["id"], Prediction(None, [], None, "", 0.0))
+            metrics = {}
+            if truth.get("body"):
+                metrics.update(zip(("precision", "recall", "f1"), token_prf(truth["body"], pred.text)))
+            if truth.get("date_published"):
+                metrics["date_day"] = float(_day(pred.date) == _day(truth["date_published"]))
+            for key, value in metrics.items():
+                for group in ("all", f"lang:{row['language']}", f"type:{row['page_type']}"):
+                    scores[tool].setdefault((key, group), []).append(value)
+            if verbose and tool == "ours" and "f1" in metrics and predictions["trafilatura"]:
+                theirs = token_prf(truth["body"], predictions["trafilatura"].get(row["id"], pred).text)[2]
+                if metrics["f1"] < theirs - 0.1:
+                    print(f"  {row['id']} ({row['language']}, {row['page_type']}): ours F1 {metrics['f1']:.2f} "
+                          f"P {metrics['precision']:.2f} R {metrics['recall']:.2f}; trafilatura F1 {theirs:.2f}",
+                          file=sys.stderr)
+    if record:
+        record.close()
+    return scores
+
+
+def report_body(scores: dict[str, dict[tuple[str, str], list[float]]]) -> str:
+    """One row per group: pages, then F1 / precision / recall for each tool; publication day below."""
+    tools = list(scores)
+    groups = sorted({g for (_k, g) in scores["ours"]}, key=lambda g: (g != "all", g.startswith("type"),
+                                                                      -len(scores["ours"].get(("f1", g), [])), g))
+    head = "| group | pages | " + " | ".join(f"{t} F1 / P / R" for t in tools) + " |"
+    lines = [head, "|---" * (2 + len(tools)) + "|"]
+    for group in groups:
+        f1 = scores["ours"].get(("f1", group))
+        if not f1 or (group != "all" and len(f1) < 3):
+            continue
+        cells = []
+        for tool in tools:
+            f, p, r = (statistics.fmean(scores[tool].get((k, group)) or [0.0]) for k in ("f1", "precision", "recall"))
+            cells.append(f"{f:.3f} / {p:.3f} / {r:.3f}")
+        lines.append(f"| {group} | {len(f1)} | " + " | ".join(cells) + " |")
+    days = scores["ours"].get(("date_day", "all"))
+    if days:
+        lines.append("\npublication day (pages with date truth): " + ", ".join(
+            f"{t} {statistics.fmean(scores[t].get(('date_day', 'all')) or [0.0]):.3f}" for t in tools)
+            + f" over {len(days)} pages")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--real", action="store_true", help="score the real-page corpus beside the baselines")
     parser.add_argument("--baselines", type=Path, default=ROOT / ".eval-cache",
                         help="folder of <tool>.jsonl predictions from tests/extraction_baselines.py")
-    parser.add_argument("--split", choices=("dev", "test"), help="only one half of the real corpus (by site)")
+    parser.add_argument("--body", type=Path, nargs="?", const=BODY_CORPUS, metavar="CORPUS",
+                        help="score body text (F1/P/R per language and page type) and publication day on the "
+                             "body corpus (default .eval-cache/body_corpus), predictions from --baselines")
+    parser.add_argument("--ours", type=Path, metavar="FILE",
+                        help="with --body: our predictions as JSON lines, read if FILE exists, else written")
+    parser.add_argument("--split", choices=("dev", "test"), help="only one half of the corpus (split by site)")
     parser.add_argument("--adjudicated", action="store_true",
                         help="score every tool against the truth with tests/real_corpus/disagreements.json applied")
     parser.add_argument("--min-title", type=float, default=0.95)
@@ -336,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("-v", "--verbose", action="store_true", help="list pages where our extractor misses")
     args = parser.parse_args(argv)
+    if args.body:
+        print(report_body(evaluate_body(args.body, args.baselines, args.split, args.verbose, args.ours)))
+        return 0
     if args.real:
         print(report_real(*evaluate_real(args.baselines, args.split, args.verbose, args.adjudicated)))
         return 0

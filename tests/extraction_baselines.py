@@ -1,6 +1,11 @@
 """Run one general-purpose extractor over the real-page corpus; print its predictions as JSON lines.
 
-    .venv-eval/bin/python tests/extraction_baselines.py trafilatura|newspaper4k|goose3 > predictions.jsonl
+    .venv-eval/bin/python tests/extraction_baselines.py TOOL [MANIFEST [dev|test]] > predictions.jsonl
+
+TOOL is trafilatura, newspaper4k, goose3 or readability (readability-lxml, the
+Python port of Arc90's readability); MANIFEST defaults to the real-page corpus
+(tests/real_corpus/manifest.jsonl); the body corpus's is
+.eval-cache/body_corpus/manifest.jsonl (tests/body_corpus/build.py), pages beside it.
 
 Runs in the evaluation-only virtualenv (``make eval-tools``), never the core
 install: the baselines are measured with their own dependencies. Each line is
@@ -51,15 +56,30 @@ def run_goose3(html: bytes, url: str) -> dict:
             "text": article.cleaned_text or ""}
 
 
-RUNNERS = {"trafilatura": run_trafilatura, "newspaper4k": run_newspaper4k, "goose3": run_goose3}
+def run_readability(html: bytes, url: str) -> dict:
+    from lxml import html as lxml_html
+    from readability import Document
+
+    document = Document(html, url=url)
+    summary = lxml_html.fromstring(document.summary(html_partial=True))
+    blocks = summary.xpath("//p|//li|//h1|//h2|//h3|//h4|//h5|//h6|//pre|//blockquote|//td")
+    text = "\n".join(" ".join(b.text_content().split()) for b in blocks if not b.xpath("ancestor::p|ancestor::li"))
+    return {"title": document.short_title(), "authors": [], "date": None,
+            "text": text or " ".join(summary.text_content().split())}
 
 
-def main(tool: str) -> None:
+RUNNERS = {"trafilatura": run_trafilatura, "newspaper4k": run_newspaper4k, "goose3": run_goose3,
+           "readability": run_readability}
+
+
+def main(tool: str, manifest: Path = MANIFEST, split: str | None = None) -> None:
     warnings.simplefilter("ignore")
     run = RUNNERS[tool]
-    for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+    for line in manifest.read_text(encoding="utf-8").splitlines():
         page = json.loads(line)
-        html = gzip.decompress((MANIFEST.parent / "pages" / f"{page['id']}.html.gz").read_bytes())
+        if split not in (None, page["split"]):
+            continue
+        html = gzip.decompress((manifest.parent / "pages" / f"{page['id']}.html.gz").read_bytes())
         start = time.perf_counter()
         try:
             out = run(html, page["url"])
@@ -70,4 +90,4 @@ def main(tool: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], Path(sys.argv[2]) if len(sys.argv) > 2 else MANIFEST, sys.argv[3] if len(sys.argv) > 3 else None)

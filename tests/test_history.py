@@ -27,6 +27,7 @@ from tests.conftest import crawl, run_archiver
 from tests.warc_helpers import read_records
 
 HG = "harbourgazette"
+SEED_BYTES = (Path(__file__).parent / "sample_data" / "seed_article.txt").read_bytes()  # the shared seed export
 FAST = ("--render", "never")
 
 pytestmark = pytest.mark.slow
@@ -219,10 +220,23 @@ def test_a_url_without_versions_says_so(two_crawls, tmp_path):
     assert result.returncode != 0 and "only version 1" in result.stderr
 
 
-def test_the_demo_ends_with_a_second_run_finding_the_edits(tmp_path):
+def test_the_demo_archives_real_dates_and_ends_with_a_second_run_finding_the_edits(tmp_path):
+    """The demo serves the dates the articles were published with: the first run's seed export is the
+    seed byte for byte; the second run still finds the edits (--revisit under a schedule reaching them)."""
     root = tmp_path / "demo"
     result = run_archiver("demo", "--out", root, "--render", "never")
     assert result.returncode == 0, result.stderr[-3000:]
+    runs = sorted((json.loads(p.read_text()) | {"dir": p.parent} for p in root.glob("*/crawl.json")),
+                  key=lambda r: r["dir"].name)
+    first_mt = next(r["dir"] for r in runs if r["outlet"] == "themoscowtimes")
+    exports = [p.read_bytes() for p in (first_mt / "articles").glob("*.txt")]
+    assert SEED_BYTES in exports
+    items = [json.loads(line) for line in (first_mt / "items.jsonl").read_text().splitlines()]
+    by_url = {a["original_url"]: a for a in load_articles("themoscowtimes")}
+    for item in items:
+        expected = by_url[item["original_url"]]["date_published"]
+        assert item["date_published"] == expected, item["url"]
+    assert any(item["date_published"].startswith("2025-01-12") for item in items)
     assert "harbourgazette, second run: 13 articles re-checked, 8 unchanged (304), 4 new versions" in result.stdout
     assert "themoscowtimes, second run: 31 articles re-checked, 31 unchanged (304), 0 new versions" in result.stdout
     commands = [line.split(None, 1)[1].split() for line in result.stdout.splitlines()

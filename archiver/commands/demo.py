@@ -1,16 +1,23 @@
 """``archiver demo``: serve the bundled sample outlets, crawl both, let them edit articles, and crawl again.
 
-The second run re-checks every article (``--revisit``): unchanged ones cost a
-304, recorded as a server-not-modified revisit; harbourgazette's edits become
-new versions, which ``archiver history`` and ``archiver diff`` then show.
+The outlets serve their articles with the dates they were published with
+(January 2025 for the Moscow Times seed article), so the first run archives
+real dates and the seed article's text export is the seed byte for byte.
+The second run re-checks every article (``--revisit``) under a re-visit
+schedule whose horizon reaches the sample's oldest article (the default
+schedule gives up on articles older than a year): unchanged ones cost a 304,
+recorded as a server-not-modified revisit; harbourgazette's edits become new
+versions, which ``archiver history`` and ``archiver diff`` then show.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing
 import sys
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from archiver.commands.crawl import add_output_arguments, print_summary
@@ -19,11 +26,21 @@ from archiver.crawl.report import read_report
 from archiver.crawl.runner import CrawlOptions, CrawlTarget, exit_code, run_crawl
 from archiver.sample.edits import EDITS
 from archiver.sample.server import serve_sample
-from archiver.sample.store import load_articles
+from archiver.sample.store import OUTLETS, load_articles
+
+
+def recheck_schedule(now: datetime | None = None) -> str:
+    """An ARCHIVER_REVISIT_SCHEDULE under which every sample article is due: one step past the oldest."""
+    now = now or datetime.now(timezone.utc)
+    oldest = min(datetime.fromisoformat(a["date_published"] if "T" in a["date_published"]
+                                        else a["date_published"] + "T00:00:00+00:00")
+                 for outlet in OUTLETS for a in load_articles(outlet))
+    days = math.ceil((now - oldest).total_seconds() / 86400) + 1
+    return f"{days}d:1s"
 
 
 def run(args: argparse.Namespace) -> int:
-    with serve_sample(edits=True) as sample:
+    with serve_sample(edits=True, live_dates=False) as sample:
         for name, url in sample.urls.items():
             print(f"serving sample outlet {name} at {url}", file=sys.stderr)
         options = CrawlOptions(
@@ -38,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"\nthe sample outlets edited {len(edits)} articles "
                   f"({', '.join(e.kind for e in edits)}); crawling again, re-checking every article",
                   file=sys.stderr)
-            second = _crawl(replace(options, revisit=True))
+            second = _crawl(replace(options, revisit=True, extra_settings={
+                "ARCHIVER_REVISIT_SCHEDULE": recheck_schedule()}))
         except (ValueError, FileNotFoundError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

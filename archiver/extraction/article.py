@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from archiver.items import Article
 from archiver.extraction import body as body_mod
 from archiver.extraction import content
+from archiver.extraction.agreement import KEEP_SCORED_COVERS, KEEP_SCORED_INSIDE, agreement
 from archiver.extraction.document import decode_html, parse_html
 from archiver.extraction.names import author_tagline, looks_like_byline, name_key
 from archiver.extraction.structured import read_structured, resolve, text_value
@@ -301,7 +302,7 @@ def _printed_caption(page: ArticlePage) -> tuple[str | None, str | None]:
 # -- body ------------------------------------------------------------------------------
 
 def _body(page: ArticlePage) -> None:
-    result, source = None, None
+    result, source, reason = None, None, None
     containers = page.select_elements("body")
     if containers:
         result = body_mod.body_from_containers(containers, page.url, page.select_elements("related"))
@@ -310,7 +311,7 @@ def _body(page: ArticlePage) -> None:
         result = body_mod.body_from_containers([page.data.microdata_body], page.url)
         source = "microdata"
     if result is None or not result.paragraphs:
-        result, source = _general_body(page)
+        result, source, reason = _general_body(page)
     if result is None or not result.paragraphs:
         page.warn("no body text found")
         return
@@ -323,7 +324,7 @@ def _body(page: ArticlePage) -> None:
         if not page.article.authors:
             page.set("authors", [tagline], "text")
             page.warnings[:] = [w for w in page.warnings if w != "no authors found"]
-    page.set("body", result.paragraphs, source)
+    page.set("body", result.paragraphs, source, reason)
     page.set("text", "\n\n".join(result.paragraphs), source)
     if result.related:
         page.set("related", result.related, source)
@@ -331,29 +332,45 @@ def _body(page: ArticlePage) -> None:
         page.set("links", result.links, source)
 
 
-def _general_body(page: ArticlePage) -> tuple[body_mod.Body | None, str | None]:
-    """JSON-LD articleBody when it keeps paragraphs and is not a stub, else trafilatura."""
+def _general_body(page: ArticlePage) -> tuple[body_mod.Body | None, str | None, str | None]:
+    """JSON-LD articleBody when it keeps paragraphs and is not a stub, else the paragraph-scored
+    body checked against trafilatura's (archiver.extraction.agreement); (body, source, why)."""
     structured_text = text_value((page.data.article or {}).get("articleBody"))
     structured = body_mod.body_from_text(structured_text) if structured_text else None
     if structured and len(structured.paragraphs) >= 2:
-        return structured, "json-ld"
+        return structured, "json-ld", None
     scored, source = _scored_body(page), "text"
-    extracted = scored
-    if scored is None or _chars(scored) < _MIN_SCORED_CHARS:  # last step: trafilatura may prune the tree
-        second = body_mod.body_from_trafilatura(page.root, page.url)
-        if scored is None or _chars(second) > 1.5 * _chars(scored):
-            extracted, source = second, "trafilatura"
+    extracted, reason = scored, None
+    second = body_mod.body_from_trafilatura(page.root, page.url)  # last step: trafilatura may prune the tree
+    if scored is None:
+        extracted, source = second, "trafilatura"
+    elif second.paragraphs:
+        extracted, source, reason = _reconcile(scored, second)
     if structured and structured.paragraphs:
         extracted_len = sum(len(p) for p in extracted.paragraphs)
         if extracted_len < 0.5 * len(structured_text or ""):
             page.warn("body from JSON-LD articleBody: the page shows less text (teaser or paywall)")
-            return structured, "json-ld"
+            return structured, "json-ld", None
     if extracted.paragraphs:
-        return extracted, source
-    return structured, "json-ld" if structured else None
+        return extracted, source, reason
+    return structured, ("json-ld" if structured else None), None
 
 
-_MIN_SCORED_CHARS = 800  # below this, a second opinion (trafilatura) is worth its cost
+def _reconcile(scored: body_mod.Body, second: body_mod.Body) -> tuple[body_mod.Body, str, str | None]:
+    """The scored body where trafilatura's text agrees with it, else trafilatura's, saying why."""
+    found = agreement("\n".join(scored.paragraphs), "\n".join(second.paragraphs))
+    if found.keeps_first:
+        return scored, "text", None
+    if found.inside >= KEEP_SCORED_INSIDE:
+        why = (f"trafilatura won: the paragraph-scored text holds only {found.covers:.0%} of its words "
+               "(the scored block is a part of the article)")
+    elif found.covers >= KEEP_SCORED_COVERS:
+        why = (f"trafilatura won: {1 - found.inside:.0%} of the paragraph-scored words are not in its text "
+               "(the scored block adds page furniture)")
+    else:
+        why = (f"trafilatura won: the two texts share little ({found.inside:.0%} of the scored words, "
+               f"{found.covers:.0%} of its own); the scored block is another part of the page")
+    return second, "trafilatura", why
 
 
 def _scored_body(page: ArticlePage) -> body_mod.Body | None:

@@ -130,13 +130,16 @@ def body_from_text(text: str) -> Body:
 def body_from_trafilatura(document: str | HtmlElement, base_url: str) -> Body:
     """trafilatura's main text, keeping paragraph breaks and inline links.
 
-    Given the parsed tree it skips a second parse; it may prune that tree, so call it last.
+    Its full mode, not ``fast``: when its own pass finds little, the fallbacks it then
+    tries (readability, jusText) recover whole articles. Text it leaves between its
+    blocks is kept. Given the parsed tree it skips a second parse; it may prune that
+    tree, so call it last.
     """
     import trafilatura
 
     xml = trafilatura.extract(document, url=base_url or None, output_format="xml", include_links=True,
                               include_comments=False, include_tables=False, include_images=False,
-                              with_metadata=False, deduplicate=False, fast=True)
+                              with_metadata=False, deduplicate=False)
     body = Body()
     if not xml:
         return body
@@ -145,22 +148,32 @@ def body_from_trafilatura(document: str | HtmlElement, base_url: str) -> Body:
     except etree.XMLSyntaxError:
         return body
     main = doc.find("main")
-    for element in (main.iter("p", "head", "item", "quote") if main is not None else ()):
-        if element.tag == "head" and element.get("rend") == "h1":
-            continue
-        if element.tag in {"p", "quote"} and element.xpath("ancestor::item|ancestor::quote"):
-            continue
-        text = normalize_space("".join(element.itertext()))
-        if not text or _NOISE_PARAGRAPH.match(text):
-            continue
-        index = len(body.paragraphs)
-        body.paragraphs.append(text)
-        for ref in element.iter("ref"):
-            link_text = normalize_space("".join(ref.itertext()))
-            target = ref.get("target")
-            if link_text and target:
-                body.links.append({"text": link_text, "url": urljoin(base_url, target), "paragraph": index})
+    if main is None:
+        return body
+    _add_trafilatura_text(body, main.text)
+    for child in main:
+        for element in child.iter("p", "head", "item", "quote"):
+            if element.tag == "head" and element.get("rend") == "h1":
+                continue
+            if element.tag in {"p", "quote"} and element.xpath("ancestor::item|ancestor::quote"):
+                continue
+            _add_trafilatura_text(body, "".join(element.itertext()), element, base_url)
+        _add_trafilatura_text(body, child.tail)  # text trafilatura left loose between its blocks
     return body
+
+
+def _add_trafilatura_text(body: Body, raw: str | None, element: etree._Element | None = None,
+                          base_url: str = "") -> None:
+    text = normalize_space(raw or "")
+    if not text or _NOISE_PARAGRAPH.match(text):
+        return
+    index = len(body.paragraphs)
+    body.paragraphs.append(text)
+    for ref in (element.iter("ref") if element is not None else ()):
+        link_text = normalize_space("".join(ref.itertext()))
+        target = ref.get("target")
+        if link_text and target:
+            body.links.append({"text": link_text, "url": urljoin(base_url, target), "paragraph": index})
 
 
 class _Walker:

@@ -1,11 +1,13 @@
 """A sample outlet that edits its articles: the second edition the history tests and the demo look for.
 
 With edits on (``archiver serve-sample --edits``, ``serve_sample(edits=True)``)
-the outlets are served live: every date moves by the same amount so the newest
-date (published or modified) is two hours ago, which puts the articles inside the
-re-visit schedule. :meth:`Edition.publish` then changes harbourgazette the way
-newsrooms do after publication. Each edit says whether it must count as a new
-version: the whitespace-only one must not.
+the outlets are served live by default: every date moves by the same amount so
+the newest date (published or modified) is two hours ago, which puts the
+articles inside the re-visit schedule (the schedule tests need young articles).
+``Edition(live=False)`` (``archiver demo``) serves the real dates instead: the
+pages state only the dates they were published with. :meth:`Edition.publish`
+then changes harbourgazette the way newsrooms do after publication. Each edit
+says whether it must count as a new version: the whitespace-only one must not.
 """
 
 from __future__ import annotations
@@ -76,10 +78,14 @@ def _long(value: str) -> str:
 
 
 class Edition:
-    """Which edition the outlets serve: 0 as published, 1 once :meth:`publish` is called."""
+    """Which edition the outlets serve: 0 as published, 1 once :meth:`publish` is called.
 
-    def __init__(self, now: datetime | None = None) -> None:
+    *live* moves every date so the newest is two hours old; without it the real dates are served.
+    """
+
+    def __init__(self, now: datetime | None = None, live: bool = True) -> None:
         self.started = now or datetime.now(timezone.utc)
+        self.live = live
         self.generation = 0
         self.published_at: datetime | None = None
         self._lock = threading.Lock()
@@ -92,18 +98,17 @@ class Edition:
         return EDITS
 
     def serve(self, outlet: str, articles: list[Article]) -> list[Article]:
-        """The articles as this edition serves them: live dates, and the edits once published."""
+        """The articles as this edition serves them: live dates if asked, and the edits once published."""
         if not articles:
             return articles
-        newest = max(datetime.fromisoformat(a[name]) for a in articles
-                     for name in ("date_published", "date_modified") if "T" in a[name])
-        by = timedelta(seconds=round((self.started - LIVE_AGE - newest).total_seconds()))
+        by = self._live_shift(articles) if self.live else timedelta(0)
         served = []
         for original in articles:
             a = copy.deepcopy(original)
-            for name in ("date_published", "date_modified"):
-                a[name] = _shift(original[name], by)
-            if a.get("layout", {}).get("date_text"):
+            if by:
+                for name in ("date_published", "date_modified"):
+                    a[name] = _shift(original[name], by)
+            if by and a.get("layout", {}).get("date_text"):
                 text = a["layout"]["date_text"].replace(_long(original["date_published"]),
                                                         _long(a["date_published"]))
                 a["layout"] = {**a["layout"], "date_text": text}
@@ -113,6 +118,12 @@ class Edition:
                         edit.change(a, self.published_at)
             served.append(a)
         return served
+
+    def _live_shift(self, articles: list[Article]) -> timedelta:
+        """How far to move every date so the newest is LIVE_AGE old."""
+        newest = max(datetime.fromisoformat(a[name]) for a in articles
+                     for name in ("date_published", "date_modified") if "T" in a[name])
+        return timedelta(seconds=round((self.started - LIVE_AGE - newest).total_seconds()))
 
 
 def edited_paths(outlet: str, articles: list[Article]) -> dict[str, Edit]:

@@ -185,15 +185,17 @@ class SampleOutlets:
 
 
 def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None = None,
-                 edits: bool = False, subscribers: SubscriberArea | None = None) -> SampleOutlets:
+                 edits: bool = False, live_dates: bool = True,
+                 subscribers: SubscriberArea | None = None) -> SampleOutlets:
     """Serve both outlets in background threads: MT on `port` (0 = any free), harbourgazette on the next free port.
 
-    With *edits*, the outlets are live (recent dates) and ``publish_edits()`` edits articles (archiver.sample.edits).
+    With *edits*, ``publish_edits()`` edits articles (archiver.sample.edits), and the outlets are live
+    (every date moved so the newest is two hours old) unless *live_dates* is false.
     With *subscribers*, each outlet has a subscriber area configured like it (its own sessions and
     cookie names; archiver.sample.subscribers) and paywalls every other article.
     """
     data_dir = Path(data_dir) if data_dir else DATA_DIR
-    outlets = SampleOutlets(urls={}, data_dir=data_dir, edition=Edition() if edits else None)
+    outlets = SampleOutlets(urls={}, data_dir=data_dir, edition=Edition(live=live_dates) if edits else None)
     next_port = port
     try:
         for name, cls in OUTLET_CLASSES.items():

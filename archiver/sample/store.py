@@ -52,7 +52,7 @@ class ArticleStore:
 
     outlet: str
     data_dir: Path | None = None
-    edition: "Edition | None" = None     # edits on: live dates, and the edits once published
+    edition: "Edition | None" = None     # edits on: live dates if asked, and the edits once published
     _key: tuple[int, int, int] | None = field(default=None, init=False, repr=False)
     _articles: list[Article] = field(default_factory=list, init=False, repr=False)
     _by_url: dict[str, Article] = field(default_factory=dict, init=False, repr=False)

@@ -1,0 +1,56 @@
+"""The paragraph-scored body checked against trafilatura's (archiver.extraction.agreement)."""
+
+from __future__ import annotations
+
+from archiver.extraction import extract_article
+from archiver.extraction.agreement import agreement
+from archiver.extraction.article import _reconcile
+from archiver.extraction.body import Body
+
+ARTICLE = [
+    "The harbour council voted on Tuesday to close two lanes of the bridge while engineers replace "
+    "the corroded bearings, a repair that has been postponed three times since 2019.",
+    "Residents who cross every morning said the closure, which begins next month, would double their "
+    "commute, and several asked whether a ferry could run while the work goes on.",
+    "The council's chief engineer said the bearings had reached the end of their life and that any "
+    "further delay would risk a full closure of the bridge, which nobody wanted.",
+    "A final decision on the ferry is expected at the next meeting, after the port authority has "
+    "said whether one of its boats can be spared for the summer.",
+]
+
+
+def _page(sidebar: list[str]) -> str:
+    """An article beside a long block of comment-like prose with plenty of commas."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    others = "".join(f"<p>{p}</p>" for p in sidebar)
+    return (f"<html><head><title>Bridge lanes to close</title></head><body>"
+            f"<div class='column'><h1>Bridge lanes to close</h1>{paragraphs}</div>"
+            f"<div class='stream'>{others}</div></body></html>")
+
+
+def test_agreement_counts_shared_words_both_ways() -> None:
+    found = agreement("a b c d", "a b c d e f g h")
+    assert found.inside == 1.0 and found.covers == 0.5 and found.keeps_first
+    assert not agreement("a b c d", "a b c d e f g h i").keeps_first        # holds under half of the other
+    assert not agreement("a b c d e f g h x y", "a b c d e f g h").keeps_first  # a fifth of its words are extra
+
+
+def test_an_agreeing_body_is_the_scored_one_with_no_reason() -> None:
+    article = extract_article(_page([]), "http://127.0.0.1/a")
+    assert article.body == ARTICLE
+    assert article.extraction["sources"]["body"] == "text"
+    assert "body" not in article.extraction.get("reasons", {})
+
+
+def test_where_the_two_disagree_the_reason_says_which_won_and_why() -> None:
+    article = Body(paragraphs=list(ARTICLE))
+    furniture = ["Sign up for our morning briefing and never miss a story from the harbour again today",
+                 "Most read: ferry timetable changes, bakery opens on the quay, council tax rises again"]
+    part, padded, elsewhere = (Body(paragraphs=ARTICLE[:1]), Body(paragraphs=ARTICLE + furniture * 3),
+                               Body(paragraphs=furniture))
+    assert _reconcile(article, article) == (article, "text", None)
+    cases = {"is a part of the article": part, "adds page furniture": padded, "another part of the page": elsewhere}
+    for why, scored in cases.items():
+        chosen, source, reason = _reconcile(scored, article)
+        assert (chosen, source) == (article, "trafilatura") and reason.startswith("trafilatura won: ")
+        assert why in reason, reason
