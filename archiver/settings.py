@@ -132,6 +132,7 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.crawl.frontier.FrontierMiddleware": 50,
     "archiver.capture.proxy.ProxyMiddleware": 700,
     "archiver.capture.backoff.BackoffMiddleware": 555,   # sees 429/503 before RetryMiddleware (550)
+    "archiver.capture.walls.WallMiddleware": 570,       # walls fail before Retry/Backoff see them; blocks
     "archiver.capture.render.RenderMiddleware": 560,
     "archiver.capture.compressed.CompressedBodyMiddleware": 595,   # just before HttpCompression (590)
 }

@@ -35,7 +35,11 @@ from archiver.history.tracker import HistoryTracker, Visit, validators_of
 from archiver.crawl.frontier_commits import FrontierCommits
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 from archiver.sources import SourceLog
+from archiver.verdict import Access
 from spiders.listings import FETCHABLE_SCHEMES, ListingsMixin, requested_url
+
+# what stood in an article's place (archiver.verdict, archiver.capture.walls); a teaser is "partial"
+WALL_REASONS = (FailureReason.CHALLENGE, FailureReason.SOFT_404, FailureReason.CONSENT_WALL)
 
 
 class NewsSpider(ListingsMixin, scrapy.Spider):
@@ -310,6 +314,11 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             self.too_old.add(response.url)
             self.commits.commit(archived, response.request)     # no item to wait for
             return
+        if article.access == Access.PARTIAL and self.history.walled(article.url, Access.PARTIAL.value):
+            # a teaser where a version is already archived: a check with its reason, never a version
+            self.crawler.stats.inc_value("archiver/articles/partial_recheck")
+            self.commits.page_handled(response.request)
+            return
         version = None
         if source.record is not None:
             version = self.history.observe(article, source.record, source.url, validators_of(response.headers))
@@ -339,4 +348,7 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             stop_on_disk_full(self.crawler, failure.value)    # counts it once; the crawl stops
             return
         count_failure(self.crawler, reason, request.url, failure.getErrorMessage())
-        self.session.state.mark_failed(self.session.crawl_id, request.meta.get("archiver_url", request.url), reason)
+        url = request.meta.get("archiver_url", request.url)
+        self.session.state.mark_failed(self.session.crawl_id, url, reason)
+        if reason in WALL_REASONS and request.meta.get("archiver_kind") == "article":
+            self.history.walled(url, reason)     # a re-check that met a wall: its versions stay as they were

@@ -50,6 +50,7 @@ class CrawlOptions:
     page_timeout: float | None = None
     discover_only: bool = False   # read robots.txt, sitemaps, feeds and pages; fetch no article
     revisit: bool = False         # check every known article within the re-visit horizon now
+    on_block: str = "stop"        # stop | wait: a host that keeps answering with challenges (docs/walls.md)
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -133,6 +134,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "ARCHIVER_PROGRESS": options.progress,
         "ARCHIVER_DISCOVER_ONLY": options.discover_only,
         "ARCHIVER_REVISIT_ALL": options.revisit,
+        "ARCHIVER_ON_BLOCK": options.on_block,
     }
     if options.user_agent:
         overrides["USER_AGENT"] = options.user_agent
