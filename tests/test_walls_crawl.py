@@ -1,0 +1,92 @@
+"""End to end against the hostile outlet (archiver/sample/hostile.py): walls never become items,
+versions or search hits; paywalled items are labelled; a blocked host costs a bounded number of
+requests and the run exits 7; a re-check meeting a wall leaves the last full version as it was."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archiver.sample.hostile import PREFIX, WALL_NAMES, HostileState, serve_hostile_outlet
+from tests.conftest import run_archiver
+
+pytestmark = pytest.mark.slow
+BLOCK_AFTER, PROBES, CONCURRENCY = 3, 2, 4            # the settings the bound is made of
+
+
+def crawl(root: Path, base: str, *extra: str, render: str = "never"):
+    config = root / "hostilewire.toml"
+    config.write_text(f'[hostilewire]\nbase_url = "{base}"\nstart_urls = ["/"]\narticle_pattern = "^/news/"\n')
+    before = set(root.glob("out/*/crawl.json"))
+    proc = run_archiver("crawl", "hostilewire", "--config", config, "--out", root / "out", "--render", render,
+                        "--no-block-private-addresses", "--quiet", "--set", f"ARCHIVER_BLOCK_AFTER={BLOCK_AFTER}",
+                        "--set", f"ARCHIVER_BLOCK_PROBES={PROBES}", "--set", "ARCHIVER_BLOCK_BACKOFF=1",
+                        "--set", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}", *extra, timeout=600)
+    folder = (set(root.glob("out/*/crawl.json")) - before).pop().parent
+    items = [json.loads(line) for line in (folder / "items.jsonl").read_text().splitlines() if line.strip()]
+    return proc, json.loads((folder / "crawl.json").read_text()), items
+
+
+def search(root: Path, query: str) -> list[dict]:
+    proc = run_archiver("search", query, root / "out", "--json", "--limit", "500")
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("render", ["never", pytest.param("always", marks=pytest.mark.browser)])
+def test_walls_are_failures_and_paywalls_are_labelled(tmp_path, render):
+    state = HostileState()
+    with serve_hostile_outlet(state=state) as site:
+        # every vendor's wall in one run: walls in a row must not block the host here
+        proc, report, items = crawl(tmp_path, site.base, "--set", "ARCHIVER_BLOCK_AFTER=1000", render=render)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    walls = {s.path for s in state.served if s.what in WALL_NAMES}
+    assert len(walls) == len(WALL_NAMES)
+    assert {item["url"][item["url"].index(PREFIX):] for item in items}.isdisjoint(walls)
+    assert report["failures"] == {"challenge": len(WALL_NAMES) - 2, "soft-404": 1, "consent-wall": 1}
+    access = {item["url"].rsplit("/", 1)[1]: item["access"] for item in items}
+    assert access.pop("paywalled-teaser") == "partial"
+    assert access.pop("paywalled-subscriber") == "subscriber"
+    assert set(access.values()) == {"free"} and len(access) == 12
+    teaser = next(item for item in items if item["url"].endswith("paywalled-teaser"))
+    assert "Subscribe" not in teaser["text"] and "Ferry fares will double" in teaser["text"]
+    assert report["counts"]["new_versions"] == 14 and report["blocked"] == []
+    # the WARC kept the walls; the search index has none of them
+    assert search(tmp_path, "Incapsula") == [] and search(tmp_path, "moment") == []
+    assert search(tmp_path, "ferry")
+
+
+def test_a_blocked_host_costs_a_bounded_number_of_requests_and_exits_7(tmp_path):
+    state = HostileState(block_after=4, list_walls=False, retry_after=1)
+    with serve_hostile_outlet(state=state) as site:
+        proc, report, items = crawl(tmp_path, site.base)
+    assert proc.returncode == 7, proc.stderr[-2000:]
+    after = len(state.after_block())
+    # walls until the block is declared, what was already out, then the probes
+    assert 0 < after <= BLOCK_AFTER + CONCURRENCY + PROBES, after
+    [block] = report["blocked"]
+    assert block["gave_up"] and block["vendor"] == "cloudflare" and block["requests_after_block"] == PROBES
+    untried = report["counts"]["untried_blocked"]
+    assert untried > 0 and untried + len(items) + after <= 14 + 1
+    assert "blocked" not in report["failures"]            # untried is not a failure of the page
+    assert len(items) <= 4 and all(item["access"] in ("free", "partial", "subscriber") for item in items)
+
+
+def test_a_wall_during_a_recheck_leaves_the_last_version(tmp_path):
+    state = HostileState(list_walls=False)
+    with serve_hostile_outlet(state=state) as site:
+        proc, _, first = crawl(tmp_path, site.base)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        state.wall_mode = True
+        proc, report, second = crawl(tmp_path, site.base, "--revisit", "--set", "ARCHIVER_BLOCK_AFTER=1000")
+    assert len(first) == 14 and second == []
+    assert report["failures"].get("challenge", 0) >= 14 and report["counts"]["new_versions"] == 0
+    with sqlite3.connect(tmp_path / "out" / "state.sqlite") as db:
+        versions = dict(db.execute("SELECT url, MAX(version) FROM versions GROUP BY url"))
+        walled = dict(db.execute("SELECT url, wall_reason FROM checks WHERE wall_reason IS NOT NULL"))
+    assert set(versions.values()) == {1} and len(versions) == 14
+    assert set(walled) == set(versions) and set(walled.values()) == {"challenge"}
+    assert search(tmp_path, "ferry") and search(tmp_path, "moment") == []
