@@ -147,3 +147,11 @@ def test_free_article_is_free_with_no_evidence():
     assert (article.access, article.access_evidence) == ("free", [])
     assert page_verdict(None, article.access) == PageKind.ARTICLE
     assert page_verdict(None, article.access, has_body=False) == PageKind.LISTING
+
+
+def test_text_export_says_partial_and_free_stays_as_before():
+    from archiver.textexport import article_to_text
+    teaser = extract_article(paywalled(full=False), "http://127.0.0.1/news/a01")
+    assert "\n\nAccess: partial (json-ld isAccessibleForFree=false; " in article_to_text(teaser)
+    free = extract_article(article_page(), "http://127.0.0.1/news/a01")
+    assert "Access:" not in article_to_text(free)

@@ -30,8 +30,8 @@ def crawl(root: Path, base: str, *extra: str, render: str = "never"):
     return proc, json.loads((folder / "crawl.json").read_text()), items
 
 
-def search(root: Path, query: str) -> list[dict]:
-    proc = run_archiver("search", query, root / "out", "--json", "--limit", "500")
+def search(root: Path, query: str, *flags: str) -> list[dict]:
+    proc = run_archiver("search", query, root / "out", *flags, "--json", "--limit", "500")
     assert proc.returncode == 0, proc.stderr
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
@@ -54,6 +54,8 @@ def test_walls_are_failures_and_paywalls_are_labelled(tmp_path, render):
     teaser = next(item for item in items if item["url"].endswith("paywalled-teaser"))
     assert "Subscribe" not in teaser["text"] and "Ferry fares will double" in teaser["text"]
     assert report["counts"]["new_versions"] == 14 and report["blocked"] == []
+    assert [hit["url"].rsplit("/", 1)[1] for hit in search(tmp_path, "ferry", "--access", "partial")] == [
+        "paywalled-teaser"]
     # the WARC kept the walls; the search index has none of them
     assert search(tmp_path, "Incapsula") == [] and search(tmp_path, "moment") == []
     assert search(tmp_path, "ferry")
