@@ -40,6 +40,9 @@ class OutletProfile:
     load_more_selector: str = ""
     selectors: dict[str, str] = field(default_factory=dict)
     politeness: Politeness = Politeness()
+    # A URL target: every page its sitemaps list is fetched, and whether one is an article is decided
+    # from the page (archiver.verdict.reads_as_article), not only from article_pattern.
+    judge_sitemap_pages: bool = False
 
     def absolute(self, url: str) -> str:
         return urljoin(self.base_url.rstrip("/") + "/", url)
@@ -124,4 +127,5 @@ def profile_for_url(url: str) -> OutletProfile:
         start_urls=(url,),
         article_pattern=r"/(\d{4}/\d{2}/|article|story|news/)[^?#]*[a-z0-9-]{12,}",
         listing_pattern=r".",
+        judge_sitemap_pages=True,
     )

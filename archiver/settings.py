@@ -44,6 +44,7 @@ ARCHIVER_MAX_RETRY_AFTER = 60.0         # s; longest Retry-After honoured betwee
 ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above this: exit 5
 # walls, paywalls and blocks (archiver.verdict, archiver.capture.blocks; docs/walls.md)
 ARCHIVER_WALL_THIN_WORDS = 150          # a page with fewer visible words may be a wall (captcha widget, consent, 404)
+ARCHIVER_ARTICLE_MIN_WORDS = 80         # a sitemap page of a URL target is an article with this many words, dated or signed
 ARCHIVER_PARTIAL_WORD_RATIO = 0.6       # extracted words / the page's declared wordCount below this: partial
 ARCHIVER_ON_BLOCK = "stop"              # stop | wait: what a host that keeps answering with walls gets
 ARCHIVER_BLOCK_AFTER = 3                # walls in a row from one host before it counts as blocked

@@ -35,8 +35,8 @@ from archiver.history.tracker import HistoryTracker, Visit, validators_of
 from archiver.crawl.frontier_commits import FrontierCommits
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 from archiver.sources import SourceLog
-from archiver.verdict import Access
-from spiders.listings import FETCHABLE_SCHEMES, ListingsMixin, requested_url
+from archiver.verdict import Access, reads_as_article
+from spiders.listings import FETCHABLE_SCHEMES, JUDGE_META_KEY, ListingsMixin, requested_url
 
 # what stood in an article's place (archiver.verdict, archiver.capture.walls); a teaser is "partial"
 WALL_REASONS = (FailureReason.CHALLENGE, FailureReason.SOFT_404, FailureReason.CONSENT_WALL)
@@ -309,6 +309,12 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             article.captured_at = datetime.now(timezone.utc).isoformat()
         if source.capture is not None and source.capture.screenshot:
             article.screenshot = source.capture.screenshot
+        if response.meta.get(JUDGE_META_KEY) and not reads_as_article(
+                article.title, article.body, article.date_published, article.authors,
+                self.settings.getint("ARCHIVER_ARTICLE_MIN_WORDS")):
+            self.crawler.stats.inc_value("archiver/pages")     # a sitemap page that is no article: archived as a page
+            self.commits.page_handled(response.request)
+            return
         archived = self.commits.article(article, response, source.body)
         if self._too_old(article.date_published):
             self.too_old.add(response.url)

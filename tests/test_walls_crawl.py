@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from archiver.sample.hostile import PREFIX, WALL_NAMES, HostileState, serve_hostile_outlet
+from archiver.web.app import SiteConfig, create_app
+from archiver.sample.hostile import ORDINARY, PAYWALLED, PREFIX, SHORT, WALL_NAMES, HostileState, serve_hostile_outlet
 from tests.conftest import run_archiver
 
 pytestmark = pytest.mark.slow
 BLOCK_AFTER, PROBES, CONCURRENCY = 3, 2, 4            # the settings the bound is made of
+ARTICLES = len(ORDINARY) + len(PAYWALLED) + len(SHORT)
 
 
 def crawl(root: Path, base: str, *extra: str, render: str = "never"):
@@ -45,17 +47,23 @@ def test_walls_are_failures_and_paywalls_are_labelled(tmp_path, render):
     assert proc.returncode == 0, proc.stderr[-2000:]
     walls = {s.path for s in state.served if s.what in WALL_NAMES}
     assert len(walls) == len(WALL_NAMES)
-    assert {item["url"][item["url"].index(PREFIX):] for item in items}.isdisjoint(walls)
+    assert {item["url"].split(site.base, 1)[1] for item in items}.isdisjoint(walls)
     assert report["failures"] == {"challenge": len(WALL_NAMES) - 2, "soft-404": 1, "consent-wall": 1}
     access = {item["url"].rsplit("/", 1)[1]: item["access"] for item in items}
     assert access.pop("paywalled-teaser") == "partial"
     assert access.pop("paywalled-subscriber") == "subscriber"
-    assert set(access.values()) == {"free"} and len(access) == 12
+    assert set(access.values()) == {"free"} and len(access) == len(ORDINARY) + len(SHORT)
     teaser = next(item for item in items if item["url"].endswith("paywalled-teaser"))
     assert "Subscribe" not in teaser["text"] and "Ferry fares will double" in teaser["text"]
-    assert report["counts"]["new_versions"] == 14 and report["blocked"] == []
+    assert report["counts"]["new_versions"] == ARTICLES and report["blocked"] == []
     assert [hit["url"].rsplit("/", 1)[1] for hit in search(tmp_path, "ferry", "--access", "partial")] == [
         "paywalled-teaser"]
+    # the research page (the real Flask app over this archive) filters and labels them too
+    client = create_app(SiteConfig(tmp_path / "out", "http://127.0.0.1:8090")).test_client()
+    found = client.get("/", query_string={"q": "ferry", "access": "partial"}).get_data(as_text=True)
+    assert "paywalled-teaser" in found and "ferry-story-01" not in found
+    shown = client.get("/article", query_string={"url": teaser["url"]}).get_data(as_text=True)
+    assert "<strong>partial</strong>" in shown and "isAccessibleForFree=false" in shown
     # the WARC kept the walls; the search index has none of them
     assert search(tmp_path, "Incapsula") == [] and search(tmp_path, "moment") == []
     assert search(tmp_path, "ferry")
@@ -68,11 +76,11 @@ def test_a_blocked_host_costs_a_bounded_number_of_requests_and_exits_7(tmp_path)
     assert proc.returncode == 7, proc.stderr[-2000:]
     after = len(state.after_block())
     # walls until the block is declared, what was already out, then the probes
-    assert 0 < after <= BLOCK_AFTER + CONCURRENCY + PROBES, after
+    assert 0 < after <= BLOCK_AFTER + CONCURRENCY + PROBES, [(s.path, s.what) for s in state.served]
     [block] = report["blocked"]
     assert block["gave_up"] and block["vendor"] == "cloudflare" and block["requests_after_block"] == PROBES
     untried = report["counts"]["untried_blocked"]
-    assert untried > 0 and untried + len(items) + after <= 14 + 1
+    assert untried > 0 and untried + len(items) + after <= ARTICLES + 1
     assert "blocked" not in report["failures"]            # untried is not a failure of the page
     assert len(items) <= 4 and all(item["access"] in ("free", "partial", "subscriber") for item in items)
 
@@ -84,11 +92,26 @@ def test_a_wall_during_a_recheck_leaves_the_last_version(tmp_path):
         assert proc.returncode == 0, proc.stderr[-2000:]
         state.wall_mode = True
         proc, report, second = crawl(tmp_path, site.base, "--revisit", "--set", "ARCHIVER_BLOCK_AFTER=1000")
-    assert len(first) == 14 and second == []
-    assert report["failures"].get("challenge", 0) >= 14 and report["counts"]["new_versions"] == 0
+    assert len(first) == ARTICLES and second == []
+    assert report["failures"].get("challenge", 0) >= ARTICLES and report["counts"]["new_versions"] == 0
     with sqlite3.connect(tmp_path / "out" / "state.sqlite") as db:
         versions = dict(db.execute("SELECT url, MAX(version) FROM versions GROUP BY url"))
         walled = dict(db.execute("SELECT url, wall_reason FROM checks WHERE wall_reason IS NOT NULL"))
-    assert set(versions.values()) == {1} and len(versions) == 14
+    assert set(versions.values()) == {1} and len(versions) == ARTICLES
     assert set(walled) == set(versions) and set(walled.values()) == {"challenge"}
     assert search(tmp_path, "ferry") and search(tmp_path, "moment") == []
+
+
+def test_a_url_target_fetches_every_sitemap_page_and_judges_it_from_the_page(tmp_path):
+    state = HostileState(list_walls=False)
+    with serve_hostile_outlet(state=state) as site:
+        proc = run_archiver("crawl", site.base + "/", "--out", tmp_path / "out", "--render", "never",
+                            "--no-block-private-addresses", "--quiet", timeout=600)
+        base = site.base
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    folder = next((tmp_path / "out").glob("*/crawl.json")).parent
+    urls = {json.loads(line)["url"].split(base, 1)[1]
+            for line in (folder / "items.jsonl").read_text().splitlines() if line.strip()}
+    served = {s.path for s in state.served}
+    assert set(SHORT) <= urls                         # /news/a01: no URL pattern says article, the page does
+    assert "/about" in served and "/about" not in urls   # fetched from the sitemap, judged a page

@@ -168,6 +168,8 @@ class WallMiddleware:
         block = self._settled(request)
         wall = find_wall(response.status, response.headers.to_unicode_dict(), response.body, self.thin_words)
         if wall is None:
+            if request.meta.get("archiver_kind") not in ("page", "article"):
+                return response             # a robots.txt or sitemap that answers says nothing of the pages
             if block.blocked and not block.gave_up:
                 logger.warning("%s answers again: block lifted", host)
             if not block.gave_up:

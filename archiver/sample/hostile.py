@@ -29,6 +29,7 @@ STORY = ("The harbour council voted on Tuesday to approve a new ferry route betw
 ORDINARY = tuple(f"ferry-story-{n:02d}" for n in range(1, 13))
 PAYWALLED = ("paywalled-teaser", "paywalled-subscriber")
 PREFIX = "/news/2026/12/"
+SHORT = tuple(f"/news/a{n:02d}" for n in range(1, 7))   # article URLs no URL pattern recognises; in the sitemap
 
 
 @dataclass
@@ -48,7 +49,7 @@ class HostileState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def article_requests(self) -> int:
-        return sum(1 for s in self.served if s.path.startswith(PREFIX))
+        return sum(1 for s in self.served if s.path.startswith(PREFIX) or s.path in SHORT)
 
     def after_block(self) -> list[Served]:
         return [s for s in self.served if s.what == "blocked"]
@@ -57,8 +58,14 @@ class HostileState:
 def _page(title: str, paragraphs: list[str], head: str = "", extra: str = "") -> str:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title} | Hostile Wire</title>"
+            f"<meta property='article:published_time' content='2026-12-01T10:00:00+00:00'>"
             f"{head}</head><body><header><a href='/'>Hostile Wire</a></header><main><article>"
-            f"<h1>{title}</h1>{body}{extra}</article></main></body></html>")
+            f"<h1>{title}</h1><p class='byline'>By Ana Reed</p>{body}{extra}</article></main></body></html>")
+
+
+def sitemap_xml(base: str) -> str:
+    urls = "".join(f"<url><loc>{base}{path}</loc></url>" for path in (*SHORT, "/about"))
+    return f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>"
 
 
 def article_html(slug: str) -> str:
@@ -105,7 +112,7 @@ class HostileHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         state = self.server.state
         with state.lock:
-            blocked = path.startswith(PREFIX) and (
+            blocked = (path.startswith(PREFIX) or path in SHORT) and (
                 state.wall_mode or (state.block_after is not None and state.article_requests() >= state.block_after))
             status, headers, body, what = self._route(path, blocked)
             state.served.append(Served(path, status, what))
@@ -124,7 +131,15 @@ class HostileHandler(BaseHTTPRequestHandler):
         if path == "/":
             return 200, {}, front_html(self.server.state.list_walls).encode(), "other"
         if path == "/robots.txt":
-            return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n", "other"
+            robots = f"User-agent: *\nAllow: /\nSitemap: {self.server.base}/sitemap.xml\n"
+            return 200, {"Content-Type": "text/plain"}, robots.encode(), "other"
+        if path == "/sitemap.xml":
+            return 200, {"Content-Type": "application/xml"}, sitemap_xml(self.server.base).encode(), "other"
+        if path == "/about":
+            return 200, {}, b"<html><head><title>About us</title></head><body><h1>About</h1>" \
+                            b"<p>Hostile Wire is a sample outlet.</p></body></html>", "other"
+        if path in SHORT:
+            return 200, {}, article_html(path[-3:]).encode(), "article"
         slug = path[len(PREFIX):] if path.startswith(PREFIX) else ""
         if slug in ORDINARY:
             return 200, {}, article_html(slug).encode(), "article"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from archiver import settings as defaults
+
 from archiver.verdict.access import Access, AccessFinding, assess_access
 from archiver.verdict.walls import RULES, Wall, WallKind, find_wall, normalize_headers
 
@@ -33,5 +35,11 @@ def page_verdict(wall: Wall | None, access: str | None = None, has_body: bool = 
     return PageKind.ARTICLE if has_body else PageKind.LISTING
 
 
-__all__ = ["Access", "AccessFinding", "PageKind", "RULES", "Wall", "WallKind", "assess_access", "find_wall",
+def reads_as_article(title: str | None, body: list[str], date_published: str | None, authors: list[str],
+                     min_words: int = defaults.ARCHIVER_ARTICLE_MIN_WORDS) -> bool:
+    """A page whose URL does not say: an article has a title, a dated or signed body of some length."""
+    return bool(title) and len(" ".join(body).split()) >= min_words and bool(date_published or authors)
+
+
+__all__ = ["reads_as_article", "Access", "AccessFinding", "PageKind", "RULES", "Wall", "WallKind", "assess_access", "find_wall",
            "normalize_headers", "page_verdict"]
