@@ -51,6 +51,7 @@ ARCHIVER_BLOCK_AFTER = 3                # walls in a row from one host before it
 ARCHIVER_BLOCK_PROBES = 2               # requests let through after each back-off before the host is given up
 ARCHIVER_BLOCK_BACKOFF = 30.0           # s to wait before probing when the wall sent no Retry-After
 ARCHIVER_BLOCK_MAX_WAIT = 900.0         # s; --on-block wait gives a blocked host up after waiting this long
+ARCHIVER_BLOCK_SHARING = None           # a BlockSharing class (a --workers crawl: Redis); None: this process only
 ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
 ARCHIVER_CRAWL_LOG = "crawl.log"        # the full log, in the crawl folder (None: none)

@@ -27,6 +27,7 @@ from scrapy.linkextractors import LinkExtractor
 
 from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.render import capture_of
+from archiver.capture.walls import WALL_META_KEY, wall_of
 from archiver.capture.source import archived_source
 from archiver.crawl.session import ArchiveSession
 from archiver.extraction.workers import ExtractionWorkers, default_workers
@@ -274,12 +275,16 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         return None
 
     def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
+        if self._failed_as_wall(response):
+            return
         self.crawler.stats.inc_value("archiver/pages")
         yield from self._requisites(response)
         yield from self._follow_links(response)
         self.commits.page_handled(response.request)       # its links are in the frontier now
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        if self._failed_as_wall(response):
+            return
         if response.status == 304:
             self.history.not_modified(response.url)      # recorded as a server-not-modified revisit
             self.commits.page_handled(response.request)
@@ -353,8 +358,22 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         if reason == FailureReason.DISK_FULL:
             stop_on_disk_full(self.crawler, failure.value)    # counts it once; the crawl stops
             return
-        count_failure(self.crawler, reason, request.url, failure.getErrorMessage())
+        wall = request.meta.get(WALL_META_KEY)       # a 4xx wall (archiver.capture.walls) says what it was
+        self._failed(request, reason, f"{wall.describe()}: the WARC keeps it" if wall else failure.getErrorMessage())
+
+    def _failed(self, request: scrapy.Request, reason: FailureReason, message: str) -> None:
+        count_failure(self.crawler, reason, request.url, message)
         url = request.meta.get("archiver_url", request.url)
         self.session.state.mark_failed(self.session.crawl_id, url, reason)
         if reason in WALL_REASONS and request.meta.get("archiver_kind") == "article":
             self.history.walled(url, reason)     # a re-check that met a wall: its versions stay as they were
+
+    def _failed_as_wall(self, response: Response) -> bool:
+        """A 2xx wall (a 4xx one arrives at page_failed): a failure with its reason, archived, no item."""
+        wall = wall_of(response)
+        if wall is None:
+            return False
+        self._failed(response.request, FailureReason(str(wall.kind)),
+                     f"{response.status} {wall.describe()}: the WARC keeps it, no item is made")
+        self.commits.page_handled(response.request)
+        return True

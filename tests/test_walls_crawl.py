@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from archiver.distributed.server import PrivateRedis
 from archiver.web.app import SiteConfig, create_app
 from archiver.sample.hostile import ORDINARY, PAYWALLED, PREFIX, SHORT, WALL_NAMES, HostileState, serve_hostile_outlet
 from tests.conftest import run_archiver
@@ -115,3 +116,17 @@ def test_a_url_target_fetches_every_sitemap_page_and_judges_it_from_the_page(tmp
     served = {s.path for s in state.served}
     assert set(SHORT) <= urls                         # /news/a01: no URL pattern says article, the page does
     assert "/about" in served and "/about" not in urls   # fetched from the sitemap, judged a page
+
+
+@pytest.mark.needs("redis-server")
+def test_a_block_is_crawl_wide_across_workers(tmp_path):
+    """Two workers share the walls, the probes and the give-up in Redis: the bound is the crawl's, not each one's."""
+    state = HostileState(block_after=4, list_walls=False, retry_after=1)
+    with PrivateRedis(tmp_path / "redis") as server, serve_hostile_outlet(state=state) as site:
+        proc, report, items = crawl(tmp_path, site.base, "--workers", "2", "--redis", server.url)
+    assert proc.returncode == 7, proc.stderr[-2000:]
+    after = len(state.after_block())
+    # both workers' requests in flight when the walls began, the shared walls in a row, the shared probes
+    assert 0 < after <= BLOCK_AFTER + 2 * CONCURRENCY + PROBES, [(s.path, s.what) for s in state.served]
+    assert sum(block["requests_after_block"] for block in report["blocked"]) <= PROBES
+    assert report["counts"]["untried_blocked"] > 0

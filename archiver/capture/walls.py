@@ -4,9 +4,12 @@ answering with them is blocked for the run.
 Every response to a page, article or listing request is judged by
 ``archiver.verdict.find_wall`` (status, headers, markup). A wall keeps the
 WARC record the fetch recorder already wrote (what the server sent), and the
-request fails with the wall's own reason (``challenge``, ``soft-404``,
+page fails with the wall's own reason (``challenge``, ``soft-404``,
 ``consent-wall``), so no item, version or search entry is made of it and the
-next run tries the page again.
+next run tries the page again. The response is passed on marked (not raised:
+a distributed worker acknowledges its lease when the callback or errback ends):
+a 4xx wall fails as HttpError with the reason in ``REASON_META_KEY``, a 2xx one
+is failed by the spider's callback (``wall_of``).
 
 Blocks: ``ARCHIVER_BLOCK_AFTER`` challenges in a row from one host (a 403/429
 with a bot manager's signature is one) block it. The host's requests then wait
@@ -14,7 +17,8 @@ out the Retry-After the last wall sent (else ``ARCHIVER_BLOCK_BACKOFF``, capped
 by ``ARCHIVER_MAX_RETRY_AFTER``) and only ``ARCHIVER_BLOCK_PROBES`` go out, one
 at a time. If the probes meet walls too, ``--on-block stop`` gives the host up
 for the run: every later request to it is refused with reason ``blocked`` and
-counted as left untried; ``--on-block wait`` backs off again (doubling) until
+counted as left untried (in a ``--workers`` crawl for every worker: the walls,
+the probes and the give-up are shared in Redis through ``ARCHIVER_BLOCK_SHARING``); ``--on-block wait`` backs off again (doubling) until
 ``ARCHIVER_BLOCK_MAX_WAIT`` has passed. Any page that is not a wall clears the
 host. No evasion: requests are not altered, only held back or dropped.
 """
@@ -30,16 +34,48 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.misc import load_object
 
 from archiver.capture.backoff import retry_after_seconds
 from archiver.failures import REASON_META_KEY, FailureReason, PageRefused
-from archiver.verdict import WallKind, find_wall
+from archiver.verdict import Wall, WallKind, find_wall
 
 logger = logging.getLogger(__name__)
 
 JUDGED_KINDS = ("page", "article", "robots", "sitemap", "feed")   # requisites are never judged
-WALL_META_KEY = "archiver_wall"          # the Wall a response was, for the errback and the logs
+WALL_META_KEY = "archiver_wall"          # the Wall a response was: its callback fails it (``wall_of``)
 STATS = "archiver/blocks/"
+
+
+def wall_of(response: Response) -> Wall | None:
+    """The wall this response was judged to be (set by WallMiddleware), else None."""
+    return response.meta.get(WALL_META_KEY) if response.request is not None else None
+
+
+class BlockSharing:
+    """What other processes of the same crawl know about a host's walls; a single process knows nothing more.
+
+    A distributed crawl names a Redis implementation in ``ARCHIVER_BLOCK_SHARING``
+    (``archiver.distributed.blocks.RedisBlockSharing``), so a block is crawl-wide.
+    """
+
+    def walls_in_row(self, host: str, wall: bool) -> int | None:
+        """Count a page answer (a wall, or not: the count starts over); the crawl-wide count, or None."""
+        return None
+
+    def block_started(self, host: str, probes: int) -> None:
+        """The host is blocked: *probes* probes for the whole crawl."""
+
+    def take_probe(self, host: str) -> bool:
+        """May this process send a probe now? (Locally: its own probes_left decides.)"""
+        return True
+
+    def given_up(self, host: str) -> str | None:
+        """The vendor, if any process of the crawl gave the host up."""
+        return None
+
+    def give_up(self, host: str, vendor: str) -> None:
+        """Tell the other processes."""
 
 
 @dataclass
@@ -81,6 +117,8 @@ class WallMiddleware:
         if self.on_block not in ("stop", "wait"):
             raise ValueError(f"ARCHIVER_ON_BLOCK must be stop or wait, not {self.on_block!r}")
         self.hosts: dict[str, HostBlock] = {}
+        sharing = settings.get("ARCHIVER_BLOCK_SHARING")
+        self.shared: BlockSharing = load_object(sharing)(crawler) if sharing else BlockSharing()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "WallMiddleware":
@@ -94,6 +132,9 @@ class WallMiddleware:
             return None
         host = urlsplit(request.url).netloc
         block = self.hosts.setdefault(host, HostBlock(host))
+        if not block.gave_up and (vendor := self.shared.given_up(host)):
+            block.vendor, block.blocked_at = vendor, block.blocked_at or time.monotonic()
+            self._give_up(block, tell=False)           # another worker of this crawl gave it up
         # Requests wait here, not in the download slot's queue, so a wall is seen before the next
         # ones leave: at most the domain's concurrency are out, one once the host has sent a wall.
         while not block.blocked and block.in_flight >= (1 if block.walls_in_row else self.concurrency):
@@ -109,7 +150,9 @@ class WallMiddleware:
             if block.probing or time.monotonic() < block.resume_at:
                 await asyncio.sleep(min(0.2, max(0.01, block.resume_at - time.monotonic())))
             elif block.probes_left > 0:
-                break
+                if self.shared.take_probe(host):
+                    break
+                block.probes_left = 0                 # the crawl's probes went out from other workers
             else:
                 self._back_off_again(block)        # every probe met a wall: wait longer, or give up
         block.probes_left -= 1
@@ -140,9 +183,11 @@ class WallMiddleware:
         block.waits.append(block.backoff)
         logger.warning("%s still answers with walls: waiting %.0fs before probing again", block.host, block.backoff)
 
-    def _give_up(self, block: HostBlock) -> None:
+    def _give_up(self, block: HostBlock, tell: bool = True) -> None:
         if not block.gave_up:
             block.gave_up = True
+            if tell:
+                self.shared.give_up(block.host, block.vendor)
             self.stats.inc_value(STATS + "hosts")
             logger.error("%s is blocked (%s): no more requests to it in this run; see docs/walls.md",
                          block.host, block.vendor)
@@ -170,6 +215,7 @@ class WallMiddleware:
         if wall is None:
             if request.meta.get("archiver_kind") not in ("page", "article"):
                 return response             # a robots.txt or sitemap that answers says nothing of the pages
+            self.shared.walls_in_row(host, False)
             if block.blocked and not block.gave_up:
                 logger.warning("%s answers again: block lifted", host)
             if not block.gave_up:
@@ -177,15 +223,18 @@ class WallMiddleware:
             return response
         self.stats.inc_value(f"archiver/walls/{wall.kind}")
         self.stats.inc_value(f"archiver/walls/vendor/{wall.vendor}")
+        # The response goes on, marked: a 4xx fails as HttpError with this reason, a 2xx wall is
+        # failed by the spider's callback (``wall_of``). Not retried: a wall asks for no quick retry.
         request.meta[REASON_META_KEY] = str(wall.kind)
         request.meta[WALL_META_KEY] = wall
+        request.meta["dont_retry"] = True
         if wall.kind is WallKind.CHALLENGE:
             self._challenged(block, wall.vendor, response)
-        raise PageRefused(FailureReason(str(wall.kind)),
-                          f"{response.status} {wall.describe()}: the WARC keeps it, no item is made")
+        return response
 
     def _challenged(self, block: HostBlock, vendor: str, response: Response) -> None:
         block.walls_in_row += 1
+        block.walls_in_row = max(block.walls_in_row, self.shared.walls_in_row(block.host, True) or 0)
         block.vendor = vendor
         wanted = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1"))
         if not block.blocked:
@@ -196,6 +245,7 @@ class WallMiddleware:
             block.resume_at = block.blocked_at + block.backoff
             block.probes_left = self.probes
             block.waits.append(block.backoff)
+            self.shared.block_started(block.host, self.probes)
             self.stats.set_value(STATS + "blocked", 1)
             logger.warning("%s answered %d challenges in a row (%s): backing off %.0fs, then %d probe(s)",
                            block.host, block.walls_in_row, vendor, block.backoff, self.probes)
