@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from rich.console import Console
+
+from archiver.crawl.summary import crawl_summary
 from archiver.distributed.server import PrivateRedis
+from archiver.sample.hostile import ORDINARY, PAYWALLED, SHORT, WALL_NAMES, HostileState, serve_hostile_outlet
 from archiver.web.app import SiteConfig, create_app
-from archiver.sample.hostile import ORDINARY, PAYWALLED, PREFIX, SHORT, WALL_NAMES, HostileState, serve_hostile_outlet
 from tests.conftest import run_archiver
 
 pytestmark = pytest.mark.slow
@@ -84,6 +87,19 @@ def test_a_blocked_host_costs_a_bounded_number_of_requests_and_exits_7(tmp_path)
     assert untried > 0 and untried + len(items) + after <= ARTICLES + 1
     assert "blocked" not in report["failures"]            # untried is not a failure of the page
     assert len(items) <= 4 and all(item["access"] in ("free", "partial", "subscriber") for item in items)
+    console = Console(width=100, record=True)
+    console.print(crawl_summary([("hostilewire", next((tmp_path / "out").glob("hostilewire-*")))]))
+    assert f"{untried} URLs left untried" in console.export_text()
+
+
+def test_on_block_wait_backs_off_longer_and_probes_again(tmp_path):
+    state = HostileState(block_after=4, list_walls=False, retry_after=1)
+    with serve_hostile_outlet(state=state) as site:
+        proc, report, _ = crawl(tmp_path, site.base, "--on-block", "wait", "--set", "ARCHIVER_BLOCK_MAX_WAIT=6")
+    assert proc.returncode == 7, proc.stderr[-2000:]
+    [block] = report["blocked"]
+    assert len(block["waits_s"]) >= 2 and block["waits_s"][1] > block["waits_s"][0]    # doubled
+    assert PROBES < block["requests_after_block"] <= PROBES * len(block["waits_s"])
 
 
 def test_a_wall_during_a_recheck_leaves_the_last_version(tmp_path):
