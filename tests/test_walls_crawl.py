@@ -1,6 +1,6 @@
 """End to end against the hostile outlet (archiver/sample/hostile.py): walls never become items,
 versions or search hits; paywalled items are labelled; a blocked host costs a bounded number of
-requests and the run exits 7; a re-check meeting a wall leaves the last full version as it was."""
+requests and the run exits 8 (ExitCode.BLOCKED); a re-check meeting a wall leaves the last full version as it was."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from rich.console import Console
 
+from archiver.crawl.report import ExitCode
 from archiver.crawl.summary import crawl_summary
 from archiver.distributed.server import PrivateRedis
 from archiver.sample.hostile import ORDINARY, PAYWALLED, SHORT, WALL_NAMES, HostileState, serve_hostile_outlet
@@ -77,7 +78,7 @@ def test_a_blocked_host_costs_a_bounded_number_of_requests_and_exits_7(tmp_path)
     state = HostileState(block_after=4, list_walls=False, retry_after=1)
     with serve_hostile_outlet(state=state) as site:
         proc, report, items = crawl(tmp_path, site.base)
-    assert proc.returncode == 7, proc.stderr[-2000:]
+    assert proc.returncode == ExitCode.BLOCKED, proc.stderr[-2000:]
     after = len(state.after_block())
     # walls until the block is declared, what was already out, then the probes
     assert 0 < after <= BLOCK_AFTER + CONCURRENCY + PROBES, [(s.path, s.what) for s in state.served]
@@ -96,7 +97,7 @@ def test_on_block_wait_backs_off_longer_and_probes_again(tmp_path):
     state = HostileState(block_after=4, list_walls=False, retry_after=1)
     with serve_hostile_outlet(state=state) as site:
         proc, report, _ = crawl(tmp_path, site.base, "--on-block", "wait", "--set", "ARCHIVER_BLOCK_MAX_WAIT=6")
-    assert proc.returncode == 7, proc.stderr[-2000:]
+    assert proc.returncode == ExitCode.BLOCKED, proc.stderr[-2000:]
     [block] = report["blocked"]
     assert len(block["waits_s"]) >= 2 and block["waits_s"][1] > block["waits_s"][0]    # doubled
     assert PROBES < block["requests_after_block"] <= PROBES * len(block["waits_s"])
@@ -140,7 +141,7 @@ def test_a_block_is_crawl_wide_across_workers(tmp_path):
     state = HostileState(block_after=4, list_walls=False, retry_after=1)
     with PrivateRedis(tmp_path / "redis") as server, serve_hostile_outlet(state=state) as site:
         proc, report, items = crawl(tmp_path, site.base, "--workers", "2", "--redis", server.url)
-    assert proc.returncode == 7, proc.stderr[-2000:]
+    assert proc.returncode == ExitCode.BLOCKED, proc.stderr[-2000:]
     after = len(state.after_block())
     # both workers' requests in flight when the walls began, the shared walls in a row, the shared probes
     assert 0 < after <= BLOCK_AFTER + 2 * CONCURRENCY + PROBES, [(s.path, s.what) for s in state.served]

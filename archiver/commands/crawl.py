@@ -53,7 +53,7 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
                              "(conditional requests: an unchanged article costs a 304)")
     parser.add_argument("--on-block", choices=("stop", "wait"), default=defaults.ARCHIVER_ON_BLOCK,
                         help="a host that keeps answering with bot challenges: after a back-off and "
-                             f"ARCHIVER_BLOCK_PROBES probes, stop requesting it for the run (exit 7), or wait "
+                             f"ARCHIVER_BLOCK_PROBES probes, stop requesting it for the run (exit 8), or wait "
                              "longer and probe again, up to ARCHIVER_BLOCK_MAX_WAIT (default: %(default)s)")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="N worker processes share one frontier in Redis (a private redis-server "

@@ -36,7 +36,7 @@ class ExitCode(IntEnum):
     LOCKED = 4
     ERROR_RATE = 5
     REDIS_LOST = 6
-    BLOCKED = 7          # a host kept answering with bot challenges and was given up (docs/walls.md)
+    BLOCKED = 8          # a host kept answering with bot challenges and was given up (docs/walls.md)
     INTERRUPTED = 130
 
 
