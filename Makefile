@@ -58,7 +58,10 @@ tools: $(TOOLS_VENV)/.installed
 $(TOOLS_VENV)/.installed: $(TOOLS_CONSTRAINTS) | python-venv
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/bin/pip install -q --upgrade pip
-	$(TOOLS_VENV)/bin/pip install -q -c $(TOOLS_CONSTRAINTS) 'pywb>=2.9' 'wacz>=0.5'
+	$(TOOLS_VENV)/bin/pip install -q -c $(TOOLS_CONSTRAINTS) 'pywb>=2.9' 'wacz>=0.5' 'authsign>=0.6'
+	# the independent verifier of signed WACZ (tests/test_signing.py); its pins (cryptography<45,
+	# pyasn1<0.5) would downgrade pywb's, and it runs on the newer ones, so no deps of its own
+	$(TOOLS_VENV)/bin/pip install -q --no-deps -c $(TOOLS_CONSTRAINTS) 'wacz-signing>=0.4' python-dotenv
 	touch $@
 
 # The general-purpose extractors our extraction is measured against (tests/evaluate_extraction.py --real)
@@ -100,7 +103,8 @@ lock: python-venv
 	{ echo "# pip constraints of the project venv: written by 'make lock' (pip freeze), do not edit"; \
 	  $(VENV)/bin/pip freeze --exclude-editable; } > $(CONSTRAINTS)
 	$(PYTHON) -m venv $(TOOLS_VENV)
-	$(TOOLS_VENV)/bin/pip install -q 'pywb>=2.9' 'wacz>=0.5'
+	$(TOOLS_VENV)/bin/pip install -q 'pywb>=2.9' 'wacz>=0.5' 'authsign>=0.6'
+	$(TOOLS_VENV)/bin/pip install -q --no-deps 'wacz-signing>=0.4' python-dotenv
 	{ echo "# pip constraints of the tools venv: written by 'make lock' (pip freeze), do not edit"; \
 	  $(TOOLS_VENV)/bin/pip freeze; } > $(TOOLS_CONSTRAINTS)
 

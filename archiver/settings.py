@@ -182,3 +182,10 @@ ARCHIVER_REPLAY_BASE_URL = "http://127.0.0.1:8090"   # where `archiver replay RO
 ARCHIVER_UI_HOST = "127.0.0.1"
 ARCHIVER_UI_PORT = 8080
 ARCHIVER_UI_THREADS = 4                 # requests the research page serves at once
+
+# --- Authenticity: signed WACZ packages (docs/authenticity.md) ------------------
+ARCHIVER_SIGNING_KEY = None             # private key file; None: $ARCHIVER_SIGNING_KEY, else
+                                        # $XDG_CONFIG_HOME/news-archiver/signing-key.pem (never in an output root)
+ARCHIVER_SIGNING_TOKEN_ENV = "ARCHIVER_SIGNING_TOKEN"   # env variable holding a signing server's token
+ARCHIVER_SIGNING_TIMEOUT = 60           # s; one request to a signing server or timestamp authority
+ARCHIVER_SIGNATURE_WINDOW = 600         # s; wacz-auth: `created` within 10 minutes before the signed time

@@ -30,8 +30,8 @@ WARCIO = Path(sys.executable).with_name("warcio")      # warcio's CLI, from the 
 # root. Debian packages by program (`make test-tools` installs them); the rest come from
 # the tools venv (`make tools`).
 DEBIAN_PACKAGES = {"tmux": "tmux", "nginx": "nginx-light", "wget": "wget", "redis-server": "redis-server",
-                   "mount": "mount"}
-TOOLS_VENV_PROGRAMS = ("wayback", "wb-manager", "wacz")
+                   "mount": "mount", "unshare": "util-linux"}
+TOOLS_VENV_PROGRAMS = ("wayback", "wb-manager", "wacz", "uvicorn")      # uvicorn runs authsign
 
 
 def _missing(program: str) -> str | None:

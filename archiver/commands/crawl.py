@@ -12,6 +12,7 @@ from archiver.crawl.runner import CrawlOptions, CrawlTarget, exit_code, run_craw
 from archiver.distributed.connection import RedisUnavailable
 from archiver.crawl.lock import LockHeld
 from archiver.crawl.report import ExitCode, read_report
+from archiver.signing.options import SigningOptions, add_signing_arguments
 
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
@@ -114,8 +115,14 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.signing.keys import SigningKeyError
+
     try:
         options = options_from_args(args)
+        signing = SigningOptions.from_args(args)
+        if signing.sign and not args.wacz:
+            raise ValueError("--sign signs the WACZ of the crawl: add --wacz")
+        signer = signing.signer()           # a missing key fails now, not after the crawl
         if getattr(args, "workers", None) or getattr(args, "redis", None):
             from archiver.distributed.coordinator import DistributedRun
             targets = DistributedRun(options, args.workers or 1, args.redis).run()
@@ -124,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     except LockHeld as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.LOCKED)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, SigningKeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
     except RedisUnavailable as exc:
@@ -134,7 +141,35 @@ def run(args: argparse.Namespace) -> int:
         print_discovery(targets)
     elif not args.quiet:
         print_summary(targets)
-    return exit_code(targets)
+    code = exit_code(targets)
+    if args.wacz and not getattr(args, "discover_only", False):
+        code = package_targets(targets, signer) or code
+    return code
+
+
+def package_targets(targets: list[CrawlTarget], signer) -> int:
+    """``--wacz``: one WACZ per crawl folder, beside it (``<folder>.wacz``), signed when asked.
+
+    Returns 0, or ExitCode.FAILED when a package could not be made (the crawl folder stays).
+    """
+    from archiver.research.wacz import package_crawl, validate
+    from archiver.signing.signature import SigningError
+    from archiver.signing.timestamps import TimestampError
+
+    failed = 0
+    for target in targets:
+        crawl_dir = target.crawl_dir
+        if crawl_dir is None or not any((crawl_dir / "warc").glob("*.warc.gz")):
+            continue
+        output = crawl_dir.with_name(f"{crawl_dir.name}.wacz")
+        try:
+            validate(package_crawl(crawl_dir, output, signer=signer))
+        except (FileNotFoundError, ValueError, RuntimeError, SigningError, TimestampError) as exc:
+            print(f"error: {target.name}: no WACZ written: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"wrote {output} (validated{', signed' if signer else ''})", file=sys.stderr)
+    return int(ExitCode.FAILED) if failed else 0
 
 
 def print_discovery(targets: list[CrawlTarget]) -> None:
@@ -174,4 +209,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("crawl", help="archive outlets (by name) or sites (by URL)")
     parser.add_argument("targets", nargs="+", metavar="TARGET", help="outlet name or http(s) URL")
     add_crawl_arguments(parser)
+    parser.add_argument("--wacz", action="store_true",
+                        help="package each crawl folder as <folder>.wacz beside it when the crawl ends")
+    add_signing_arguments(parser)
     parser.set_defaults(func=run)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import getpass
+import importlib.metadata
 import json
 import platform
 import socket
@@ -97,7 +98,19 @@ class ArchiveSession:
             self.writer.close()
 
 
+def software_versions() -> str:
+    """``name/version`` of the parts that shape what is recorded, for the warcinfo ``software`` field."""
+    parts = []
+    for name in ("Scrapy", "playwright", "warcio"):
+        try:
+            parts.append(f"{name}/{importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name}/not installed")
+    return " ".join(parts)
+
+
 def warcinfo_fields(crawler: Crawler, crawl_id: str) -> dict[str, str]:
+    """What a reader of the WARC needs to know of how it was made; no secret (no proxy, no profile)."""
     settings = crawler.settings
     render = settings.get("ARCHIVER_RENDER") != "never"
     browser = "none"
@@ -108,8 +121,9 @@ def warcinfo_fields(crawler: Crawler, crawl_id: str) -> dict[str, str]:
             browser = "not found"
     recorded = {name: settings.get(name) for name in _RECORDED_SETTINGS}
     return {
-        "software": f"news-archiver/{__version__} (Scrapy, Playwright, warcio)",
+        "software": f"news-archiver/{__version__} ({software_versions()} Python/{platform.python_version()})",
         "browser": browser,
+        "run-started": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "isPartOf": crawl_id,
         "operator": settings.get("ARCHIVER_OPERATOR") or f"{getpass.getuser()}@{socket.gethostname()}",
         "hostname": socket.gethostname(),

@@ -16,6 +16,7 @@ from archiver.search import QueryError, SearchFilters, SearchIndex, search
 from archiver.search.catalog import outlet_names, version_by_id, versions_in_crawl, versions_of
 from archiver.search.present import replay_url
 from archiver.web.compare import side_by_side
+from archiver.web.packages import package_status
 from archiver.web.runs import outlet_runs
 from archiver.web.screenshots import capture_screenshot
 
@@ -46,7 +47,8 @@ def create_app(config: SiteConfig) -> Flask:
     @app.context_processor
     def helpers() -> dict:
         return {"replay": lambda url, at: replay_url(config.replay_base, url, at),
-                "outlets": outlet_names(index())}
+                "outlets": outlet_names(index()),
+                "package": lambda crawl: package_status(config.root, crawl)}
 
     @app.after_request
     def no_scripts(response: Response) -> Response:
