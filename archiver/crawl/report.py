@@ -37,7 +37,7 @@ class ExitCode(IntEnum):
     ERROR_RATE = 5
     REDIS_LOST = 6
     NOT_AUTHENTIC = 7        # archiver verify: a WACZ failed an authenticity check
-    BLOCKED = 8          # a host kept answering with bot challenges and was given up (docs/walls.md)
+    BLOCKED = 8              # a host kept answering with bot challenges and was given up (docs/walls.md)
     INTERRUPTED = 130
 
 
