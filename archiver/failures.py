@@ -32,6 +32,12 @@ not-html                   the page claims HTML but its body is binary (archived
 blocked-scheme             a URL that is not http(s) (file:, chrome:, ftp:...)
 blocked-private-address    the host resolves to a loopback/private address and
                            ARCHIVER_BLOCK_PRIVATE_ADDRESSES is on
+challenge                  a bot manager's challenge, a captcha or an "access denied" page
+                           (archiver.verdict; the response is archived, no item is made)
+soft-404                   a 2xx page that says the article is not there (archived, no item)
+consent-wall               a cookie/consent wall with no content behind it (archived, no item)
+blocked                    not requested: its host kept answering with challenges (counted
+                           as left untried; see docs/walls.md)
 disk-full                  the WARC could not be written (the crawl stops: exit 3)
 warc-write                 another error writing the WARC (the log line names it)
 error                      anything else (the log line names the exception)
@@ -94,6 +100,10 @@ class FailureReason(StrEnum):
     NOT_HTML = "not-html"
     BLOCKED_SCHEME = "blocked-scheme"
     BLOCKED_PRIVATE_ADDRESS = "blocked-private-address"
+    CHALLENGE = "challenge"
+    SOFT_404 = "soft-404"
+    CONSENT_WALL = "consent-wall"
+    BLOCKED = "blocked"
     DISK_FULL = "disk-full"
     WARC_WRITE = "warc-write"
     SESSION_EXPIRED = "session-expired"     # not fetched: the crawl's login session lapsed (archiver.profiles)
@@ -214,7 +224,12 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 
 
 def count_failure(crawler: Crawler, reason: FailureReason, url: str, message: str = "") -> None:
-    """The one place a page failure is counted and logged (one line, reason first)."""
+    """The one place a page failure is counted and logged (one line, reason first).
+
+    ``blocked`` is no failure of the page: the wall middleware counts it as left untried."""
+    if reason == FailureReason.BLOCKED:
+        logger.info("not requested [%s] %s", reason, url)
+        return
     crawler.stats.inc_value(f"{STATS_PREFIX}{reason}")
     first = (message or "").strip().splitlines()[0][:300] if message and message.strip() else ""
     logger.warning("page failed [%s] %s%s", reason, url, f": {first}" if first else "")

@@ -36,7 +36,8 @@ class Article:
     screenshot: str | None = None              # path of the PNG under the crawl folder
     version: int | None = None                 # 1, 2, ...: which version of the article this is (archiver.history)
     previous: dict[str, Any] | None = None     # the version before: {"version", "captured_at", "warc"}; None for 1
-    access: str | None = None                  # free | partial | subscriber (a logged-in capture); None: not judged
+    access: str = "free"                       # free | partial (a teaser) | subscriber (archiver.verdict.access)
+    access_evidence: list[str] = field(default_factory=list)   # what said so: JSON-LD, paywall markup, word counts
     extraction: dict[str, Any] = field(default_factory=lambda: {"sources": {}, "warnings": []})
 
 

@@ -43,6 +43,9 @@ class OutletProfile:
     selectors: dict[str, str] = field(default_factory=dict)
     politeness: Politeness = Politeness()
     login: LoginRecipe | None = None      # how to log in and tell a lapsed session (docs/logged-in.md)
+    # A URL target: every page its sitemaps list is fetched, and whether one is an article is decided
+    # from the page (archiver.verdict.reads_as_article), not only from article_pattern.
+    judge_sitemap_pages: bool = False
 
     def absolute(self, url: str) -> str:
         return urljoin(self.base_url.rstrip("/") + "/", url)
@@ -132,4 +135,5 @@ def profile_for_url(url: str) -> OutletProfile:
         start_urls=(url,),
         article_pattern=r"/(\d{4}/\d{2}/|article|story|news/)[^?#]*[a-z0-9-]{12,}",
         listing_pattern=r".",
+        judge_sitemap_pages=True,
     )

@@ -42,6 +42,16 @@ ARCHIVER_DEPTH = 2                      # link hops from a start page
 ARCHIVER_SINCE = None                   # ISO date; older articles are skipped
 ARCHIVER_MAX_RETRY_AFTER = 60.0         # s; longest Retry-After honoured between requests to a site
 ARCHIVER_MAX_ERROR_RATE = 0.5           # failed pages / attempted pages above this: exit 5
+# walls, paywalls and blocks (archiver.verdict, archiver.capture.blocks; docs/walls.md)
+ARCHIVER_WALL_THIN_WORDS = 150          # a page with fewer visible words may be a wall (captcha widget, consent, 404)
+ARCHIVER_ARTICLE_MIN_WORDS = 80         # a sitemap page of a URL target is an article with this many words, dated or signed
+ARCHIVER_PARTIAL_WORD_RATIO = 0.6       # extracted words / the page's declared wordCount below this: partial
+ARCHIVER_ON_BLOCK = "stop"              # stop | wait: what a host that keeps answering with walls gets
+ARCHIVER_BLOCK_AFTER = 3                # walls in a row from one host before it counts as blocked
+ARCHIVER_BLOCK_PROBES = 2               # requests let through after each back-off before the host is given up
+ARCHIVER_BLOCK_BACKOFF = 30.0           # s to wait before probing when the wall sent no Retry-After
+ARCHIVER_BLOCK_MAX_WAIT = 900.0         # s; --on-block wait gives a blocked host up after waiting this long
+ARCHIVER_BLOCK_SHARING = None           # a BlockSharing class (a --workers crawl: Redis); None: this process only
 ARCHIVER_EXTRACTION_WORKERS = None      # article extraction processes; None: one per spare core (max 2), 0: inline
 ARCHIVER_PROGRESS = "auto"              # auto (live display on a terminal) | plain | quiet
 ARCHIVER_CRAWL_LOG = "crawl.log"        # the full log, in the crawl folder (None: none)
@@ -124,6 +134,7 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.crawl.frontier.FrontierMiddleware": 50,
     "archiver.capture.proxy.ProxyMiddleware": 700,
     "archiver.capture.backoff.BackoffMiddleware": 555,   # sees 429/503 before RetryMiddleware (550)
+    "archiver.capture.walls.WallMiddleware": 570,       # walls fail before Retry/Backoff see them; blocks
     "archiver.capture.render.RenderMiddleware": 560,
     "archiver.capture.compressed.CompressedBodyMiddleware": 595,   # just before HttpCompression (590)
 }

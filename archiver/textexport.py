@@ -9,7 +9,8 @@ newline:
 2. the byline, when there are authors: ``By [A](#)``; several authors go on
    one line as the outlet prints them: ``By [A](#), [B](#) and [C](#)``;
 3. the publication date as "Month D, YYYY" (English month, the page's local
-   day); omitted when there is no date;
+   day); omitted when there is no date; then, for an article that is not free
+   (``access``: archiver.verdict.access), ``Access: partial (evidence; ...)``;
 4. the lead image, when there is one: an empty block (the picture) followed by
    one caption line, the caption and the credit joined by a single space
    (either may be missing; with neither, only the empty block remains);
@@ -37,6 +38,8 @@ def article_to_text(article: Article) -> str:
         blocks.append("By " + _join_names([f"[{name}](#)" for name in article.authors]))
     if article.date_published:
         blocks.append(format_date(article.date_published))
+    if article.access != "free":
+        blocks.append(access_line(article))
     if article.lead_image:
         blocks.append("")
         line = " ".join(p for p in (article.lead_image.get("caption"), article.lead_image.get("credit")) if p)
@@ -50,6 +53,12 @@ def article_to_text(article: Article) -> str:
     blocks.extend(_related_line(r) for r in related if r.get("position", 0) >= len(article.body))
     blocks += ["Original url:", f"<{article.original_url or article.url}>"]
     return "\n\n".join(blocks)
+
+
+def access_line(article: Article) -> str:
+    """"Access: partial (json-ld isAccessibleForFree=false; ...)": the reader sees the text is a teaser."""
+    evidence = "; ".join(article.access_evidence)
+    return f"Access: {article.access}" + (f" ({evidence})" if evidence else "")
 
 
 def format_date(iso: str) -> str:

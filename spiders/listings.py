@@ -26,6 +26,7 @@ from archiver.discovery import Entry, Listing, ListingTooLarge, parse_feed, pars
 from archiver.failures import count_failure, failure_reason
 from archiver.sources import SourceRecord
 
+JUDGE_META_KEY = "archiver_judge_page"   # an article only if the page reads as one (archiver.verdict)
 FETCHABLE_SCHEMES = ("http", "https")
 
 
@@ -78,14 +79,18 @@ class ListingsMixin:
         source.articles += len(articles)
         self.session.state.record_listed(self.session.crawl_id, self.profile.name, source.url, source.kind,
                                          [(e.url, e.date) for e in articles])
-        for entry in articles:
+        judged = [e for e in entries if self.profile.judge_sitemap_pages and source.kind == "sitemap"
+                  and self.profile.is_own(e.url) and not self.profile.is_article(e.url)
+                  and not self.profile.is_excluded(e.url) and not self._skips_link(e.url)]
+        for entry in articles + judged:
             if self._too_old(entry.date):
                 self.too_old.add(entry.url)
                 continue
             visit = self._claim(entry.url, "article", 1, entry.date)
             if visit is not None:
                 source.new += not visit.recheck        # a re-check of a known article is not new
-                request = self._request(entry.url, "article", 1, entry.date, visit, archiver_via=source.kind)
+                request = self._request(entry.url, "article", 1, entry.date, visit, archiver_via=source.kind,
+                                        **({JUDGE_META_KEY: True} if entry in judged else {}))
                 if request:
                     yield request
 

@@ -27,6 +27,7 @@ from scrapy.linkextractors import LinkExtractor
 
 from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.render import capture_of
+from archiver.capture.walls import WALL_META_KEY, wall_of
 from archiver.capture.source import archived_source
 from archiver.crawl.session import ArchiveSession
 from archiver.extraction.workers import ExtractionWorkers, default_workers
@@ -37,7 +38,11 @@ from archiver.outlets import OutletProfile, load_profiles, profile_for_url
 from archiver.profiles.crawl import LoginSession
 from archiver.profiles.recipe import Session
 from archiver.sources import SourceLog
-from spiders.listings import FETCHABLE_SCHEMES, ListingsMixin, requested_url
+from archiver.verdict import Access, reads_as_article
+from spiders.listings import FETCHABLE_SCHEMES, JUDGE_META_KEY, ListingsMixin, requested_url
+
+# what stood in an article's place (archiver.verdict, archiver.capture.walls); a teaser is "partial"
+WALL_REASONS = (FailureReason.CHALLENGE, FailureReason.SOFT_404, FailureReason.CONSENT_WALL)
 
 
 class NewsSpider(ListingsMixin, scrapy.Spider):
@@ -288,6 +293,8 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         return verdict, login.lapsed(response.request, again and again.replace(dont_filter=True))
 
     def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
+        if self._failed_as_wall(response):
+            return
         verdict, again = self._login_verdict(response)
         if verdict is Session.LOGGED_OUT:
             if again is not None:
@@ -299,6 +306,8 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         self.commits.page_handled(response.request)       # its links are in the frontier now
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        if self._failed_as_wall(response):
+            return
         if response.status == 304:
             self.history.not_modified(response.url)      # recorded as a server-not-modified revisit
             self.commits.page_handled(response.request)
@@ -335,10 +344,22 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             article.screenshot = source.capture.screenshot
         if verdict is Session.LOGGED_IN:
             article.access = "subscriber"
+            article.access_evidence.append("captured logged in (crawl --profile)")
+        if response.meta.get(JUDGE_META_KEY) and not reads_as_article(
+                article.title, article.body, article.date_published, article.authors,
+                self.settings.getint("ARCHIVER_ARTICLE_MIN_WORDS")):
+            self.crawler.stats.inc_value("archiver/pages")     # a sitemap page that is no article: archived as a page
+            self.commits.page_handled(response.request)
+            return
         archived = self.commits.article(article, response, source.body)
         if self._too_old(article.date_published):
             self.too_old.add(response.url)
             self.commits.commit(archived, response.request)     # no item to wait for
+            return
+        if article.access == Access.PARTIAL and self.history.walled(article.url, Access.PARTIAL.value):
+            # a teaser where a version is already archived: a check with its reason, never a version
+            self.crawler.stats.inc_value("archiver/articles/partial_recheck")
+            self.commits.page_handled(response.request)
             return
         version = None
         if source.record is not None:
@@ -368,5 +389,22 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         if reason == FailureReason.DISK_FULL:
             stop_on_disk_full(self.crawler, failure.value)    # counts it once; the crawl stops
             return
-        count_failure(self.crawler, reason, request.url, failure.getErrorMessage())
-        self.session.state.mark_failed(self.session.crawl_id, request.meta.get("archiver_url", request.url), reason)
+        wall = request.meta.get(WALL_META_KEY)       # a 4xx wall (archiver.capture.walls) says what it was
+        self._failed(request, reason, f"{wall.describe()}: the WARC keeps it" if wall else failure.getErrorMessage())
+
+    def _failed(self, request: scrapy.Request, reason: FailureReason, message: str) -> None:
+        count_failure(self.crawler, reason, request.url, message)
+        url = request.meta.get("archiver_url", request.url)
+        self.session.state.mark_failed(self.session.crawl_id, url, reason)
+        if reason in WALL_REASONS and request.meta.get("archiver_kind") == "article":
+            self.history.walled(url, reason)     # a re-check that met a wall: its versions stay as they were
+
+    def _failed_as_wall(self, response: Response) -> bool:
+        """A 2xx wall (a 4xx one arrives at page_failed): a failure with its reason, archived, no item."""
+        wall = wall_of(response)
+        if wall is None:
+            return False
+        self._failed(response.request, FailureReason(str(wall.kind)),
+                     f"{response.status} {wall.describe()}: the WARC keeps it, no item is made")
+        self.commits.page_handled(response.request)
+        return True

@@ -50,7 +50,8 @@ URL = "http://news.example/2025/01/12/story"
 README_REASONS = (
     "http-404 http-410 http-429 http-4xx http-5xx redirect-loop too-many-redirects timeout render-timeout "
     "connection-reset too-large dns tls connection-refused browser-crashed browser-unresponsive download "
-    "not-html blocked-scheme blocked-private-address disk-full warc-write session-expired error").split()
+    "not-html blocked-scheme blocked-private-address challenge soft-404 consent-wall blocked disk-full warc-write "
+    "session-expired error").split()
 
 
 def _wrapped(outer: type[Exception], inner: BaseException) -> Exception:

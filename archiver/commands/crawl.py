@@ -52,6 +52,10 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--revisit", action="store_true",
                         help="check every known article within the re-visit schedule's horizon now, due or not "
                              "(conditional requests: an unchanged article costs a 304)")
+    parser.add_argument("--on-block", choices=("stop", "wait"), default=defaults.ARCHIVER_ON_BLOCK,
+                        help="a host that keeps answering with bot challenges: after a back-off and "
+                             "ARCHIVER_BLOCK_PROBES probes, stop requesting it for the run (exit 8), or wait "
+                             "longer and probe again, up to ARCHIVER_BLOCK_MAX_WAIT (default: %(default)s)")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="N worker processes share one frontier in Redis (a private redis-server "
                              "unless --redis is given)")
@@ -117,6 +121,7 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         revisit=args.revisit,
         profile=getattr(args, "profile", None), profiles_dir=getattr(args, "profiles_dir", None),
         keep_credentials=getattr(args, "keep_credentials", False), password_file=getattr(args, "password_file", None),
+        on_block=getattr(args, "on_block", defaults.ARCHIVER_ON_BLOCK),
         extra_settings=parse_settings(args.settings),
     )
 

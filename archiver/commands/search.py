@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     filters.add_argument("--since", metavar="DATE", help="published on or after (YYYY-MM-DD or ISO time)")
     filters.add_argument("--until", metavar="DATE", help="published on or before (a date includes its day)")
     filters.add_argument("--lang", help="only this language (en also matches en-GB)")
+    filters.add_argument("--access", choices=("free", "partial", "subscriber"),
+                         help="only articles whose captured text is free, a paywalled teaser, or a subscriber's "
+                              "full text (docs/walls.md)")
     out = parser.add_argument_group("Output")
     out.add_argument("--limit", type=int, default=defaults.ARCHIVER_SEARCH_LIMIT,
                      help=f"at most N results (default {defaults.ARCHIVER_SEARCH_LIMIT})")
@@ -71,7 +74,7 @@ def query(args: argparse.Namespace) -> int:
 
     root = Path(args.root or defaults.ARCHIVER_OUTPUT_ROOT)
     filters = SearchFilters(outlet=args.outlet, author=args.author, section=args.section, since=args.since,
-                            until=args.until, language=args.lang)
+                            until=args.until, language=args.lang, access=args.access)
     try:
         with SearchIndex.of_root(root, readonly=True) as index:
             hits = search(index, args.query, filters, limit=args.limit)

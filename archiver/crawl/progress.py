@@ -35,12 +35,14 @@ class Snapshot:
     errors: int
     rate: float            # pages per second
     eta_s: float | None
+    untried: int = 0       # URLs not requested because their host is blocked (archiver.capture.walls)
 
     def line(self) -> str:
         eta = f", ETA {self.eta_s:.0f}s" if self.eta_s is not None else ""
         return (f"{self.name}: {self.responses} responses, {self.rendered} rendered, "
                 f"{self.articles} articles, {self.warc_bytes / 1e6:.1f} MB WARC, "
-                f"{self.errors} errors, {self.rate:.1f} pages/s{eta}")
+                f"{self.errors} errors, {self.rate:.1f} pages/s{eta}"
+                + (f", BLOCKED: {self.untried} URLs untried" if self.untried else ""))
 
 
 class _LiveTable:
@@ -56,11 +58,12 @@ class _LiveTable:
         # no vertical rules and short headers: fits 80 columns; a long name folds, never cut
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
         table.add_column("crawl", overflow="fold", min_width=8, max_width=24)
-        for header in ("responses", "rendered", "articles", "MB", "errors", "pages/s", "ETA"):
+        for header in ("responses", "rendered", "articles", "MB", "errors", "blocked", "pages/s", "ETA"):
             table.add_column(header, justify="right", no_wrap=True)
         for s in self.rows.values():
             table.add_row(s.name, str(s.responses), str(s.rendered), str(s.articles),
-                          f"{s.warc_bytes / 1e6:.1f}", str(s.errors), f"{s.rate:.1f}",
+                          f"{s.warc_bytes / 1e6:.1f}", str(s.errors), str(s.untried) if s.untried else "-",
+                          f"{s.rate:.1f}",
                           f"{s.eta_s:.0f}s" if s.eta_s is not None else "-")
         return table
 
@@ -118,7 +121,7 @@ class ProgressDisplay:
             articles=stats.get("archiver/articles", 0),
             warc_bytes=getattr(session.writer, "bytes_written", 0),
             errors=sum(v for k, v in stats.items() if k.startswith("archiver/failures/")),
-            rate=rate, eta_s=eta,
+            rate=rate, eta_s=eta, untried=stats.get("archiver/blocks/untried", 0),
         )
 
     def _name(self) -> str:

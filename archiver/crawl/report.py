@@ -38,6 +38,7 @@ class ExitCode(IntEnum):
     ERROR_RATE = 5
     REDIS_LOST = 6
     NOT_AUTHENTIC = 7        # archiver verify: a WACZ failed an authenticity check
+    BLOCKED = 8              # a host kept answering with bot challenges and was given up (docs/walls.md)
     SESSION_EXPIRED = 9      # a login profile's session lapsed and could not be renewed
     INTERRUPTED = 130
 
@@ -59,6 +60,7 @@ class CrawlReport:
     warc_bytes: int = 0
     discovery: list[dict] = field(default_factory=list)      # what each robots/sitemap/feed/page gave
     coverage: dict = field(default_factory=dict)             # this run's listed vs archived (archiver coverage)
+    blocked: list[dict] = field(default_factory=list)        # hosts given up for walls (archiver.capture.walls)
 
 
 def _exit_status(reason: str, counts: dict[str, int], failures: dict[str, int], max_error_rate: float) -> ExitCode:
@@ -70,6 +72,8 @@ def _exit_status(reason: str, counts: dict[str, int], failures: dict[str, int], 
         return ExitCode.REDIS_LOST
     if reason == "session_expired":
         return ExitCode.SESSION_EXPIRED
+    if counts.get("hosts_blocked", 0):
+        return ExitCode.BLOCKED
     if reason != "finished" or counts.get("responses", 0) == 0:
         return ExitCode.FAILED
     attempted = counts.get("pages", 0) + counts.get("articles", 0) + sum(failures.values())
@@ -110,6 +114,10 @@ class CrawlReporter:
                               + stats.get("archiver/history/verdict/flip", 0)),
             "rendered": stats.get("archiver/browser/renders", 0),
             "browser_requests": stats.get("archiver/browser/requests", 0),
+            "walls": sum(v for k, v in stats.items() if k.startswith("archiver/walls/") and k.count("/") == 2),
+            "hosts_blocked": stats.get("archiver/blocks/hosts", 0),
+            "untried_blocked": stats.get("archiver/blocks/untried", 0),   # URLs not requested: host blocked
+            "block_probes": stats.get("archiver/blocks/probes", 0),
         }
         failures = {key.rsplit("/", 1)[-1]: value for key, value in stats.items()
                     if key.startswith("archiver/failures/")}
@@ -134,6 +142,7 @@ class CrawlReporter:
             duration_s=round((finished - started).total_seconds(), 3) if started else 0.0,
             finish_reason=reason, exit_status=int(status), counts=counts, failures=failures,
             browser=browser, discovery=sources.summary() if sources is not None else [], coverage=run_coverage,
+            blocked=walls.summary() if (walls := getattr(self.crawler, "wall_middleware", None)) else [],
         )
         # the whole crawl is indexed when its workers are joined (distributed.merge); a full disk has no index
         index = bool(session.writer.files) and reason != "disk_full" and not worker

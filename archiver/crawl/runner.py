@@ -55,6 +55,7 @@ class CrawlOptions:
     profiles_dir: Path | None = None   # None: ARCHIVER_PROFILES_DIR, else the XDG config folder
     keep_credentials: bool = defaults.ARCHIVER_KEEP_CREDENTIALS
     password_file: Path | None = None  # for a re-login when the session lapses
+    on_block: str = "stop"        # stop | wait: a host that keeps answering with challenges (docs/walls.md)
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -144,6 +145,7 @@ def crawl_settings(options: CrawlOptions, target: CrawlTarget) -> Settings:
         "ARCHIVER_PROGRESS": options.progress,
         "ARCHIVER_DISCOVER_ONLY": options.discover_only,
         "ARCHIVER_REVISIT_ALL": options.revisit,
+        "ARCHIVER_ON_BLOCK": options.on_block,
     }
     if options.user_agent:
         overrides["USER_AGENT"] = options.user_agent

@@ -20,7 +20,9 @@ It makes scheduled runs incremental and interrupted runs resumable:
     url TEXT PRIMARY KEY, checked_at TEXT (last request, 200 or 304), etag TEXT and
     last_modified TEXT (validators of the last 200, sent back as If-None-Match /
     If-Modified-Since), confirms_uri TEXT, confirms_date TEXT, confirms_record_id TEXT
-    (the response record holding that 200's payload: what a 304 revisit refers to).
+    (the response record holding that 200's payload: what a 304 revisit refers to), wall_at TEXT and
+    wall_reason TEXT (the last re-check that met a wall or a teaser instead of the article, and why:
+    ``challenge``, ``soft-404``, ``consent-wall``, ``partial``; the versions stay as they were).
 ``versions`` — every version of every article (``archiver.history.versions``):
     url TEXT, version INTEGER (1, 2, ...), fingerprint TEXT (sha1 of the normalized
     fields), captured_at TEXT (WARC-Date), crawl_id TEXT, warc_filename TEXT,
@@ -66,7 +68,7 @@ CREATE INDEX IF NOT EXISTS listed_outlet ON listed (outlet, url);
 CREATE INDEX IF NOT EXISTS frontier_url ON frontier (url);
 CREATE TABLE IF NOT EXISTS checks (
     url TEXT PRIMARY KEY, checked_at TEXT, etag TEXT, last_modified TEXT,
-    confirms_uri TEXT, confirms_date TEXT, confirms_record_id TEXT
+    confirms_uri TEXT, confirms_date TEXT, confirms_record_id TEXT, wall_at TEXT, wall_reason TEXT
 );
 CREATE TABLE IF NOT EXISTS versions (
     url TEXT NOT NULL, version INTEGER NOT NULL, fingerprint TEXT NOT NULL, captured_at TEXT, crawl_id TEXT,
@@ -150,6 +152,10 @@ class CrawlState:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(frontier)")}
         if "reason" not in columns:                  # a state.sqlite from before failure reasons
             self._db.execute("ALTER TABLE frontier ADD COLUMN reason TEXT")
+        checks = {row[1] for row in self._db.execute("PRAGMA table_info(checks)")}
+        for column in ("wall_at", "wall_reason"):    # a state.sqlite from before walls (archiver.verdict)
+            if column not in checks:
+                self._db.execute(f"ALTER TABLE checks ADD COLUMN {column} TEXT")
 
     def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
@@ -195,6 +201,16 @@ class CrawlState:
             self._run("UPDATE checks SET etag = ?, last_modified = ?, confirms_uri = ?, confirms_date = ?, "
                       "confirms_record_id = ? WHERE url = ?",
                       (etag, last_modified, confirms["uri"], confirms["date"], confirms["record_id"], url))
+
+    def record_wall(self, url: str, at: str, reason: str) -> None:
+        """A re-check that met a wall or a teaser: kept with its reason; checked_at and versions stay."""
+        self._run("INSERT INTO checks (url, wall_at, wall_reason) VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE "
+                  "SET wall_at = excluded.wall_at, wall_reason = excluded.wall_reason", (url, at, reason))
+
+    def last_wall(self, url: str) -> tuple[str, str] | None:
+        """(wall_at, wall_reason) of the last re-check that met a wall, if any."""
+        rows = self._run("SELECT wall_at, wall_reason FROM checks WHERE url = ? AND wall_reason IS NOT NULL", (url,))
+        return rows[0] if rows else None
 
     # --- versions (archiver.history) ----------------------------------------------
     def versions(self, url: str) -> list[Version]:

@@ -42,5 +42,8 @@ def _block(name: str, folder: Path) -> Table:
                               f"{counts['rendered']} rendered, {report['warc_bytes'] / 1e6:.1f} MB of WARC")
     failures = report["failures"]
     table.add_row("failures", ", ".join(f"{reason}: {count}" for reason, count in failures.items()) or "none")
+    for block in report.get("blocked", []):
+        table.add_row("blocked", f"{block['host']} ({block['vendor']}): {block['untried']} URLs left untried, "
+                                 f"{block['requests_after_block']} probes after the block; see docs/walls.md")
     table.add_row("folder", str(folder))
     return table

@@ -15,7 +15,7 @@ Per crawl, under ``<prefix>:<crawl id>``:
 ``:alive:<worker>``  set, with the lease expiry, while the worker lives
 ``:config``  the crawl's options, JSON, for workers that join
 ``:frontier``  hash, url -> page entry (the ``--resume`` frontier)
-``:host:<host>:*``  politeness budgets
+``:host:<host>:*``  politeness budgets; ``walls``, ``probes``, ``blocked`` of a blocked host (``blocks.py``)
 ``:spider:<name>``  spider state all workers need (``shared.py``)
 
 Across crawls: ``<prefix>:crawls`` (running crawl ids), ``<prefix>:articles``

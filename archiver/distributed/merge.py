@@ -119,7 +119,7 @@ def finish(crawl_dir: Path, *, redis: dict | None = None, lost_workers: dict[str
         crawl_id=crawl_dir.name, spider=first.get("spider", ""), outlet=first.get("outlet", ""),
         started=started, finished=ended, duration_s=round(duration, 3), finish_reason=reason,
         exit_status=int(_exit_status(reason, counts, failures, max_error_rate)), counts=counts,
-        failures=failures, browser=browser)
+        failures=failures, browser=browser, blocked=[block for r in reports for block in r.get("blocked") or []])
     extra = {"workers": workers, **({"redis": redis} if redis is not None else {})}
     return finish_crawl_folder(crawl_dir, report, extra=extra)
 

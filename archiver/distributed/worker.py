@@ -52,6 +52,7 @@ def worker_settings(redis_url: str, worker_id: str):
         settings.setdict({
             "ARCHIVER_REDIS_URL": redis_url,
             "ARCHIVER_STATE_BACKENDS": "archiver.distributed.backends.shared_backends",
+            "ARCHIVER_BLOCK_SHARING": "archiver.distributed.blocks.RedisBlockSharing",   # crawl-wide blocks
             "ARCHIVER_WORKER_ID": worker_id,
             "ARCHIVER_WARC_PREFIX": f"archiver-{folder_slug(target.name)}-{worker_id}",
             "ARCHIVER_PROGRESS": "quiet",          # the coordinator shows the whole crawl

@@ -29,6 +29,7 @@ from archiver.extraction.structured import read_structured, resolve, text_value
 from archiver.extraction.page import ArticlePage
 from archiver.extraction.bylines import authors, in_non_article_context, site_names
 from archiver.extraction.datelines import dates
+from archiver.verdict.access import assess_access, paywalled_sections, strip_paywall_boxes
 
 SELECTOR_KEYS = (
     "title", "subtitle", "byline", "authors", "date_published", "date_modified", "section", "tags", "body",
@@ -60,7 +61,10 @@ def extract_article(html: bytes | str, url: str, *, outlet: str | None = None,
     authors(page)
     dates(page)
     _lead_image(page)
+    boxes = strip_paywall_boxes(root, keep=paywalled_sections(root, page.data.article))
     _body(page)
+    finding = assess_access(root, decoded.text, page.data.article, len(" ".join(article.body).split()), boxes)
+    article.access, article.access_evidence = finding.access.value, finding.evidence
     article.extraction = {"sources": page.sources, "warnings": page.warnings}
     if page.reasons:
         article.extraction["reasons"] = page.reasons

@@ -102,6 +102,16 @@ class HistoryTracker:
         self.state.record_check(url, datetime.now(timezone.utc).isoformat())
         self.stats.inc_value(STATS + "not_modified")
 
+    def walled(self, url: str, reason: str) -> bool:
+        """A re-check of a known article met a wall or a teaser: a check with its reason, never a version.
+
+        False for an article never archived (its failure is all there is to record)."""
+        if self.state.known_article(url) is None:
+            return False
+        self.state.record_wall(url, datetime.now(timezone.utc).isoformat(), reason)
+        self.stats.inc_value(STATS + f"walled/{reason}")
+        return True
+
     # --- versions -----------------------------------------------------------------
     def observe(self, article: Any, record: WarcLocation, uri: str, headers: dict[str, str]) -> Version | None:
         """*article* (extracted from *record*) as its next version if it is one; sets ``version``/``previous``.

@@ -37,6 +37,7 @@ class SearchFilters:
     since: str | None = None        # date or time (ISO 8601); published on or after
     until: str | None = None        # date (the whole day counts) or time; published on or before
     language: str | None = None     # "en" matches "en" and "en-GB"
+    access: str | None = None       # free | partial | subscriber (archiver.verdict.access); older items are free
 
     def sql(self) -> tuple[list[str], list[object]]:
         """WHERE clauses on ``v`` (the versions table) and their parameters."""
@@ -51,6 +52,9 @@ class SearchFilters:
         if self.section:
             clauses.append("v.section = ? COLLATE NOCASE")
             params.append(self.section)
+        if self.access:
+            clauses.append("COALESCE(json_extract(v.item, '$.access'), 'free') = ?")
+            params.append(self.access)
         if self.language:
             clauses.append("(v.language = ? COLLATE NOCASE OR v.language LIKE ? ESCAPE '\\')")
             params += [self.language, f"{_like_escape(self.language)}-%"]

@@ -23,7 +23,7 @@ from archiver.web.packages import package_status
 from archiver.web.runs import outlet_runs
 from archiver.web.screenshots import capture_screenshot
 
-FILTERS = ("outlet", "author", "section", "since", "until", "lang")
+FILTERS = ("outlet", "author", "section", "since", "until", "lang", "access")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,8 @@ def create_app(config: SiteConfig) -> Flask:
         if query:
             filters = SearchFilters(outlet=values["outlet"] or None, author=values["author"] or None,
                                     section=values["section"] or None, since=values["since"] or None,
-                                    until=values["until"] or None, language=values["lang"] or None)
+                                    until=values["until"] or None, language=values["lang"] or None,
+                                    access=values["access"] or None)
             try:
                 hits = search(index(), query, filters)
             except QueryError as exc:
