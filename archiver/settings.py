@@ -25,6 +25,7 @@ ARCHIVER_RENDER = "auto"                # auto | always | never
 ARCHIVER_SCREENSHOTS_ENABLED = True
 ARCHIVER_SCREENSHOT_MAX_HEIGHT = 20_000 # px; taller pages are clipped
 ARCHIVER_VIEWPORT = {"width": 1366, "height": 900}
+ARCHIVER_PAGE_TEXT_ENABLED = True       # urn:text (visible text) and urn:pageinfo records per render, for archiver qa
 ARCHIVER_PAGE_TIMEOUT = 90              # s; hard cap on one render: load, behaviours, screenshot
 ARCHIVER_SCROLL_STEP_DELAY = 0.05       # s between scroll steps (lazy images need time to load)
 ARCHIVER_MAX_SCROLLS = 40               # endless pages stop here
@@ -158,6 +159,15 @@ ARCHIVER_BROWSER_CONTEXT = {
     "service_workers": "block",          # requests served by a service worker escape recording
     "accept_downloads": False,           # downloads are refetched without the browser (size caps apply)
 }
+
+# --- Replay QA (archiver qa, crawl --qa) --------------------------------------
+ARCHIVER_QA_PIXEL_THRESHOLD = 0.1       # pixelmatch's colour threshold per pixel (Browsertrix QA's)
+ARCHIVER_QA_SCREENSHOT_MIN = 0.95       # a page passes with at least this share of matching pixels,
+ARCHIVER_QA_TEXT_MIN = 0.9              # this normalised edit-distance similarity of the visible text,
+ARCHIVER_QA_ARTICLE_MIN = 1.0           # and this share of its body paragraphs found in the replay
+ARCHIVER_QA_OVERLAY_SHARE = 0.3         # a fixed box over this share of the first screen is an overlay
+ARCHIVER_QA_SETTLE = 5                  # s to wait for the network to go quiet after load and after the scroll
+ARCHIVER_QA_MIN_SCORE = None            # crawl --qa-min-score: exit 8 when an article scores below it
 
 # --- Search and the research page -------------------------------------------
 ARCHIVER_SEARCH_ENABLED = True          # index every article version as it is written (<root>/search.sqlite)

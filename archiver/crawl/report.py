@@ -4,7 +4,8 @@ Exit codes (also in the README):
 0 success · 1 the crawl failed (nothing archived, or a fatal error) · 2 bad
 usage or configuration · 3 the disk is full · 4 another run of the same outlet
 holds the lock · 5 the error rate is over ARCHIVER_MAX_ERROR_RATE · 6 the shared
-Redis of a distributed crawl was lost or unreachable ·
+Redis of a distributed crawl was lost or unreachable · 8 ``--qa-min-score``: an
+article's replay QA score fell below it (archiver qa) ·
 130 interrupted (Ctrl-C / SIGTERM).
 """
 
@@ -36,6 +37,7 @@ class ExitCode(IntEnum):
     LOCKED = 4
     ERROR_RATE = 5
     REDIS_LOST = 6
+    QA_BELOW = 8            # archiver qa / crawl --qa: an article scored below --min-score / --qa-min-score
     INTERRUPTED = 130
 
 
