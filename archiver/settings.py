@@ -29,6 +29,7 @@ ARCHIVER_PAGE_TEXT_ENABLED = True       # urn:text (visible text) and urn:pagein
 ARCHIVER_PAGE_TIMEOUT = 90              # s; hard cap on one render: load, behaviours, screenshot
 ARCHIVER_SCROLL_STEP_DELAY = 0.05       # s between scroll steps (lazy images need time to load)
 ARCHIVER_MAX_SCROLLS = 40               # endless pages stop here
+ARCHIVER_LAZY_IMAGES_ENABLED = True     # after the scroll, bring images still waiting for a lazy loader into view
 ARCHIVER_CHROMIUM = None                # path; else $ARCHIVER_CHROMIUM, else /usr/bin/chromium
 ARCHIVER_BROWSER_RECYCLE_PAGES = 500    # restart Chromium after this many renders (0: never)
 ARCHIVER_TAB_RENDERS = 25               # pages one tab renders before it is closed (1: a new tab per page)

@@ -27,7 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
-from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_through
+from archiver.capture.behaviors import click_load_more, dismiss_consent, load_lazy_images, scroll_through
 from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.handler import DOWNLOAD_META_KEY, RENDER_META_KEY, RenderJob
 from archiver.capture.recorder import PageRecorder
@@ -56,6 +56,7 @@ class RenderOptions:
     consent_selector: str = ""
     load_more_selector: str = ""
     page_text: bool = True          # urn:text and urn:pageinfo records, for archiver qa
+    lazy_images: bool = True        # bring images still waiting for a lazy loader into view
 
 
 @dataclass
@@ -123,13 +124,14 @@ async def consent_state(context: BrowserContext, before: list[dict], clicked: bo
 
 
 async def _write_page_state(page: Page, session: ArchiveSession, url: str, now: datetime, page_id: str,
-                            consent_cookies: list[dict]) -> WarcLocation:
+                            consent_cookies: list[dict], clicks: list[dict]) -> WarcLocation:
     """``urn:text:<url>`` (the visible text, as Browsertrix's ``--text to-warc``) and ``urn:pageinfo:<url>``
-    (viewport, and the cookies the consent click set): what ``archiver qa`` replays and compares against."""
+    (viewport, the cookies the consent click set, the "load more" clicks): what ``archiver qa`` replays
+    and compares against."""
     text = await page.evaluate("() => document.body ? document.body.innerText : ''")
     location = session.writer.write_resource(f"urn:text:{url}", "text/plain; charset=utf-8", text.encode("utf-8"),
                                              captured_at=now, page_id=page_id)
-    info = {"viewport": page.viewport_size, "consent_cookies": consent_cookies}
+    info = {"viewport": page.viewport_size, "consent_cookies": consent_cookies, "clicks": clicks}
     session.writer.write_resource(f"urn:pageinfo:{url}", "application/json", json.dumps(info).encode("utf-8"),
                                   captured_at=now, page_id=page_id)
     return location
@@ -146,9 +148,11 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
             clicked = await dismiss_consent(page, options.consent_selector)
             consent_cookies = (await consent_state(page.context, cookies_before, clicked)
                                if options.page_text else [])
-            await click_load_more(page, options.load_more_selector, recorder.settle)
+            more = await click_load_more(page, options.load_more_selector, recorder.settle)
             await scroll_through(page, max_scrolls=options.max_scrolls,
                                  step_delay=options.scroll_step_delay, settle=recorder.settle)
+            if options.lazy_images:
+                await load_lazy_images(page, recorder.settle)
             await recorder.settle(timeout=5.0)
             try:
                 # lazy images swapped in during the scroll must be painted before the screenshot
@@ -169,8 +173,9 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
                 f"urn:dom:{url}", "text/html; charset=utf-8", capture.html.encode("utf-8"), captured_at=now,
                 page_id=recorder.page_id)
             if options.page_text:
+                clicks = [{"selector": options.load_more_selector, "count": more}] if more else []
                 capture.text_record = await _write_page_state(page, session, url, now, recorder.page_id,
-                                                              consent_cookies)
+                                                              consent_cookies, clicks)
             await recorder.drain()
             recorder.detach()                  # the tab may now render another page
     except TimeoutError:
@@ -209,6 +214,7 @@ class RenderMiddleware:
             max_scrolls=settings.getint("ARCHIVER_MAX_SCROLLS"),
             scroll_step_delay=settings.getfloat("ARCHIVER_SCROLL_STEP_DELAY"),
             page_text=settings.getbool("ARCHIVER_PAGE_TEXT_ENABLED"),
+            lazy_images=settings.getbool("ARCHIVER_LAZY_IMAGES_ENABLED"),
         )
         # the page timeout is a hard cap on everything, navigation included
         self.navigation_timeout = min(settings.getfloat("ARCHIVER_NAVIGATION_TIMEOUT"), self.options.page_timeout)

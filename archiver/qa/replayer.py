@@ -2,7 +2,7 @@
 
 A page is loaded from the archive at its capture time, in a fresh browser context
 at the capture's viewport, with the cookies its consent click set at capture (if
-any; see ``urn:pageinfo:``). QA then scrolls through it once, as the crawler did
+any; see ``urn:pageinfo:``). QA presses "load more" as often as the crawler did, then scrolls through it once, as the crawler did
 before its screenshot, and takes a full-page screenshot and the visible text.
 Every request goes to pywb; one that would leave the replay server is refused
 (the archive must answer everything) and counted. Requests are split by phase:
@@ -144,7 +144,10 @@ class Replayer:
         assert self._server is not None, "use Replayer as a context manager"
         return self._server
 
-    def replay(self, url: str, timestamp: str, viewport: dict, cookies: list[dict] = ()) -> Replay:
+    def replay(self, url: str, timestamp: str, viewport: dict, cookies: list[dict] = (),
+               clicks: list[dict] = ()) -> Replay:
+        """Replay *url* as captured at *timestamp*: *cookies* (the consent click's) set first, *clicks*
+        (``{"selector", "count"}``, the crawler's "load more" presses) repeated before the scroll."""
         base = self.server.url
         result = Replay(url=url, replay_url=self.server.replay_url(url, timestamp14(timestamp)),
                         viewport_height=viewport["height"])
@@ -179,6 +182,8 @@ class Replayer:
             if result.error is None:
                 result.overlays = page.evaluate(OVERLAYS_JS, self.options.overlay_share)
                 phase[0] = "interaction"
+                for click in clicks:
+                    self._click(page, click["selector"], int(click["count"]))
                 page.evaluate(SCROLL_JS, [self.options.max_scrolls, self.options.scroll_delay_ms])
                 self._settle(page)
                 result.missing_images = page.evaluate(IMAGES_JS)
@@ -201,6 +206,17 @@ class Replayer:
             result.error = f"the archive has no capture of this page (HTTP {response.status if response else '-'})"
             return
         self._settle(page)
+
+    def _click(self, page: Page, selector: str, count: int) -> None:
+        for _ in range(count):
+            button = page.locator(selector).first
+            try:
+                if not button.is_visible():
+                    return
+                button.click(timeout=3_000)
+            except PlaywrightError:
+                return
+            self._settle(page)
 
     def _settle(self, page: Page) -> None:
         try:

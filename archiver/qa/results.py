@@ -4,6 +4,7 @@ and the terminal listing (worst pages first, one line each, 80 columns)."""
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -107,19 +108,25 @@ def _atomic_write(path: Path, text: str) -> None:
 
 # -- the terminal -------------------------------------------------------------------
 
-HEADER = "score  shot  text  art  why               page"
+HEADER = "score  shot  text  art  why                 page"
+WHY_WIDTH = 19                   # the longest code, "capture-interaction"
 
 
 def _num(value: float | None) -> str:
-    return " -  " if value is None else f"{value:.2f}"[-4:] if value < 1 else "1.00"
+    """Two decimals, rounded down: a page just below a threshold never shows as reaching it."""
+    if value is None:
+        return " -  "
+    return f"{math.floor(value * 100) / 100:.2f}"
 
 
 def terminal_lines(results: list[PageResult], width: int = 80) -> list[str]:
     """Worst first; each line: score, screenshot, text, article, the diagnosis codes, the URL's tail."""
     lines = [HEADER]
     for r in sorted(results, key=lambda r: (r.passed, r.score if r.score is not None else -1, r.url)):
-        why = ",".join(r.codes()) or ("ok" if r.passed else "below threshold")
-        head = f"{_num(r.score)}  {_num(r.screenshot)}  {_num(r.text)}  {_num(r.article)}  {why[:17]:<17} "
+        codes = r.codes()
+        more = f"+{len(codes) - 1}" if len(codes) > 1 else ""
+        why = (codes[0][:WHY_WIDTH - len(more)] + more) if codes else ("ok" if r.passed else "below threshold")
+        head = f"{_num(r.score)}  {_num(r.screenshot)}  {_num(r.text)}  {_num(r.article)}  {why:<{WHY_WIDTH}} "
         room = width - len(head)
         url = r.url.split("://", 1)[-1]
         lines.append(head + (url if len(url) <= room else "…" + url[-(room - 1):]))

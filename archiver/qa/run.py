@@ -48,7 +48,7 @@ def check_page(replayer: Replayer, target: QaTarget, archived_urls: set[str], op
     info = target.pageinfo()
     viewport = info.get("viewport") or options.viewport or {"width": 1366, "height": 900}
     cookies = info.get("consent_cookies") or [] if options.replay.consent_state else []
-    replay = replayer.replay(target.url, target.ts, viewport, cookies)
+    replay = replayer.replay(target.url, target.ts, viewport, cookies, info.get("clicks") or [])
     captured_text = target.text()
     result = PageResult(url=target.url, ts=target.ts, crawl=target.crawl_dir.name,
                         kind="article" if target.is_article else "page",
