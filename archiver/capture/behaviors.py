@@ -89,8 +89,9 @@ async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float,
     return scrolls
 
 
-# Images a lazy loader has not started yet (a data-src placeholder) or native lazy images not loaded.
-_LAZY_IMAGES_JS = """async (max) => {
+# Images a lazy loader has not started yet (a data-src placeholder) or native lazy images not loaded,
+# each brought into view for two frames; archiver qa does the same in replay.
+LAZY_IMAGES_JS = """async (max) => {
   const pending = [...document.images].filter(img => img.hasAttribute('data-src') || img.hasAttribute('data-lazy-src')
       || (img.loading === 'lazy' && !(img.complete && img.naturalWidth))).slice(0, max);
   for (const img of pending) {
@@ -111,7 +112,7 @@ async def load_lazy_images(page: Page, settle: Callable[[], Awaitable[object]], 
     found this on the sample front page). Returns how many images were brought into view.
     """
     try:
-        count = await page.evaluate(_LAZY_IMAGES_JS, max_images)
+        count = await page.evaluate(LAZY_IMAGES_JS, max_images)
     except PlaywrightError:
         return 0
     if count:

@@ -2,8 +2,10 @@
 
 A page is loaded from the archive at its capture time, in a fresh browser context
 at the capture's viewport, with the cookies its consent click set at capture (if
-any; see ``urn:pageinfo:``). QA presses "load more" as often as the crawler did, then scrolls through it once, as the crawler did
-before its screenshot, and takes a full-page screenshot and the visible text.
+any; see ``urn:pageinfo:``). QA presses "load more" as often as the crawler did, scrolls
+through the page (on while an endless list grows), brings images still waiting for a lazy
+loader into view, as the crawler did before its screenshot, and takes a full-page screenshot
+and the visible text.
 Every request goes to pywb; one that would leave the replay server is refused
 (the archive must answer everything) and counted. Requests are split by phase:
 made while loading, or only after the scroll (an interaction).
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Error as PlaywrightError, Page, Request, Route, sync_playwright
 
+from archiver.capture.behaviors import LAZY_IMAGES_JS
 from archiver.chromium import chromium_path, launch_options
 from archiver.research.replay import ReplayServer, start_replay, timestamp14
 
@@ -48,11 +51,17 @@ IMAGES_JS = """() => [...document.images].map(img => ({
   loaded: img.complete && img.naturalWidth > 0 && !img.hasAttribute('data-src'),
 })).filter(i => !i.loaded)"""
 
-SCROLL_JS = """async ([maxScrolls, delay]) => {
+# A screen at a time to the bottom; at the bottom, wait for a page that grows (an endless list) and go on.
+SCROLL_JS = """async ([maxScrolls, delay, growWait]) => {
+  const pause = ms => new Promise(r => setTimeout(r, ms));
   for (let i = 0; i < maxScrolls; i++) {
     window.scrollBy(0, window.innerHeight);
-    await new Promise(r => setTimeout(r, delay));
-    if (window.scrollY + window.innerHeight >= document.documentElement.scrollHeight) break;
+    await pause(delay);
+    const height = document.documentElement.scrollHeight;
+    if (window.scrollY + window.innerHeight >= height) {
+      await pause(growWait);
+      if (document.documentElement.scrollHeight === height) break;
+    }
   }
   window.scrollTo(0, 0);
 }"""
@@ -184,8 +193,10 @@ class Replayer:
                 phase[0] = "interaction"
                 for click in clicks:
                     self._click(page, click["selector"], int(click["count"]))
-                page.evaluate(SCROLL_JS, [self.options.max_scrolls, self.options.scroll_delay_ms])
+                page.evaluate(SCROLL_JS, [self.options.max_scrolls, self.options.scroll_delay_ms, 1_000])
                 self._settle(page)
+                if page.evaluate(LAZY_IMAGES_JS, 200):
+                    self._settle(page)
                 result.missing_images = page.evaluate(IMAGES_JS)
                 result.service_workers = page.evaluate("() => window.__archiverServiceWorkers || []")
                 result.text = page.evaluate("() => document.body ? document.body.innerText : ''")

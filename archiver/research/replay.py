@@ -116,7 +116,8 @@ def build_collection(paths: list[Path], directory: Path, *, framed: bool = True)
     else:
         banner.write_text("")
     (Path(directory) / "config.yaml").write_text(
-        f"collections_root: collections\nframed_replay: {'true' if framed else 'false'}\n")
+        f"collections_root: collections\nframed_replay: {'true' if framed else 'false'}\n"
+        "enable_memento: true\n")
     return coll
 
 
