@@ -5,7 +5,7 @@
   pywb does not fuzzy-match it): replay asks for a URL the crawl never fetched;
 - a newsletter overlay the crawler dismisses (its accept button matches the consent selectors),
   remembered in sessionStorage, which no archive keeps: replay shows it again;
-- a lazy image far below the first screen that loads only after a second in view: the crawl's
+- a lazy image far below the first screen that loads only after five seconds in view: the crawl's
   scroll never waits that long, so it is never fetched, and a replay cannot show it either.
 
 ``/news/clean-article`` has none; its photo is what the damaged-archive test removes.
@@ -54,11 +54,11 @@ _BROKEN_TAIL = """<div id="newsletter"><h2>Get the Harbour Briefing every mornin
   overlay.querySelector('button').addEventListener('click', function () {
     sessionStorage.setItem('briefing-dismissed', '1'); overlay.remove();
   });
-  // the lazy image loads once it has been on screen for a whole second
+  // the lazy image loads once it has been on screen for five seconds: no crawl or QA scroll waits that long
   var late = document.getElementById('late'), timer = null;
   new IntersectionObserver(function (entries) {
     entries.forEach(function (e) {
-      if (e.isIntersecting) timer = setTimeout(function () { late.src = late.getAttribute('data-src'); late.removeAttribute('data-src'); }, 1000);
+      if (e.isIntersecting) timer = setTimeout(function () { late.src = late.getAttribute('data-src'); late.removeAttribute('data-src'); }, 5000);
       else clearTimeout(timer);
     });
   }).observe(late);
