@@ -1,8 +1,8 @@
 """One pywb and one Chromium for a whole QA run: replay a capture as a reader would, and record what happened.
 
 A page is loaded from the archive at its capture time, in a fresh browser context
-at the capture's viewport, with the cookies its consent click set at capture (if
-any; see ``urn:pageinfo:``). QA presses "load more" as often as the crawler did, scrolls
+at the capture's viewport; pywb sets the cookies the crawl's consent clicks set
+(:mod:`archiver.research.consent`), as it does for every replay. QA presses "load more" as often as the crawler did, scrolls
 through the page (on while an endless list grows), brings images still waiting for a lazy
 loader into view, as the crawler did before its screenshot, and takes a full-page screenshot
 and the visible text.
@@ -111,7 +111,7 @@ class ReplayOptions:
     timeout_ms: int = 60_000
     overlay_share: float = 0.3
     chromium: str | None = None
-    consent_state: bool = True      # set the cookies the capture's consent click set (urn:pageinfo:)
+    consent_state: bool = True      # replay with the cookies the crawl's consent clicks set (urn:pageinfo:)
 
 
 class Replayer:
@@ -125,7 +125,7 @@ class Replayer:
         self._browser: Browser | None = None
 
     def __enter__(self) -> "Replayer":
-        self._server = start_replay(self.crawl_dirs, framed=False)
+        self._server = start_replay(self.crawl_dirs, framed=False, consent_state=self.options.consent_state)
         try:
             self._playwright = sync_playwright().start()
             self._browser = self._playwright.chromium.launch(**launch_options(chromium_path(self.options.chromium)))
@@ -153,17 +153,14 @@ class Replayer:
         assert self._server is not None, "use Replayer as a context manager"
         return self._server
 
-    def replay(self, url: str, timestamp: str, viewport: dict, cookies: list[dict] = (),
-               clicks: list[dict] = ()) -> Replay:
-        """Replay *url* as captured at *timestamp*: *cookies* (the consent click's) set first, *clicks*
-        (``{"selector", "count"}``, the crawler's "load more" presses) repeated before the scroll."""
+    def replay(self, url: str, timestamp: str, viewport: dict, clicks: list[dict] = ()) -> Replay:
+        """Replay *url* as captured at *timestamp*; *clicks* (``{"selector", "count"}``, the crawler's
+        "load more" presses) are repeated before the scroll."""
         base = self.server.url
         result = Replay(url=url, replay_url=self.server.replay_url(url, timestamp14(timestamp)),
                         viewport_height=viewport["height"])
         context = self._browser.new_context(viewport=viewport, service_workers="block")
         try:
-            if cookies:
-                context.add_cookies([{"name": c["name"], "value": c["value"], "url": base + "/"} for c in cookies])
             context.add_init_script(SERVICE_WORKER_JS)
             phase = ["load"]
 

@@ -47,8 +47,7 @@ def check_crawls(crawl_dirs: list[Path], options: QaOptions,
 def check_page(replayer: Replayer, target: QaTarget, archived_urls: set[str], options: QaOptions) -> PageResult:
     info = target.pageinfo()
     viewport = info.get("viewport") or options.viewport or {"width": 1366, "height": 900}
-    cookies = info.get("consent_cookies") or [] if options.replay.consent_state else []
-    replay = replayer.replay(target.url, target.ts, viewport, cookies, info.get("clicks") or [])
+    replay = replayer.replay(target.url, target.ts, viewport, info.get("clicks") or [])
     captured_text = target.text()
     result = PageResult(url=target.url, ts=target.ts, crawl=target.crawl_dir.name,
                         kind="article" if target.is_article else "page",
