@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import urllib.request
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
@@ -22,9 +21,10 @@ from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.qa.results import read_results
 from archiver.research.replay import timestamp14
 from archiver.sample.server import copy_sample_data, serve_sample
-from tests.conftest import ARCHIVER, ROOT, run_archiver
+from tests.conftest import ROOT, run_archiver
 from tests.edited_sample import EditedArchive, crawl_twice_with_an_edit
 from tests.qa_site import BROKEN, profile_toml, serve_qa_site
+from tests.ui_process import running_ui
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("wayback")]
 
@@ -57,19 +57,8 @@ def qa_ui(tmp_path_factory):
         proc = run_archiver("crawl", "qagazette", "--config", config, "--out", root, "--render", "always",
                             "--no-block-private-addresses", "--qa", timeout=900)
         assert proc.returncode == 0, proc.stderr[-3000:]
-    process = subprocess.Popen([*ARCHIVER, "ui", str(root), "--port", "0"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        lines = {}
-        while len(lines) < 2:
-            line = process.stdout.readline()
-            assert line, f"archiver ui exited: {process.stderr.read()[-3000:]}"
-            name, _, url = line.strip().partition(": ")
-            lines[name] = url
-        yield QaUI(lines["research page"].rstrip("/"), lines["replay"].rstrip("/"), archive, base + BROKEN)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with running_ui(root) as (url, replay, _):
+        yield QaUI(url.rstrip("/"), replay.rstrip("/"), archive, base + BROKEN)
 
 
 def test_qa_view_lists_pages_worst_first_with_three_screenshots(page: Page, qa_ui: QaUI):
