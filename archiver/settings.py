@@ -168,7 +168,7 @@ ARCHIVER_QA_TEXT_MIN = 0.9              # this normalised edit-distance similari
 ARCHIVER_QA_ARTICLE_MIN = 1.0           # and this share of its body paragraphs found in the replay
 ARCHIVER_QA_OVERLAY_SHARE = 0.3         # a fixed box over this share of the first screen is an overlay
 ARCHIVER_QA_SETTLE = 5                  # s to wait for the network to go quiet after load and after the scroll
-ARCHIVER_QA_MIN_SCORE = None            # crawl --qa-min-score: exit 8 when an article scores below it
+ARCHIVER_QA_MIN_SCORE = None            # --qa-min-score / qa --min-score: exit 8 when an article scores below it
 
 # --- Search and the research page -------------------------------------------
 ARCHIVER_SEARCH_ENABLED = True          # index every article version as it is written (<root>/search.sqlite)

@@ -58,7 +58,7 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
                         help="redis://HOST:PORT/DB shared with workers on other machines (`archiver worker`)")
     parser.add_argument("--qa", action="store_true",
                         help="after the crawl, check its captures replay as captured (archiver qa)")
-    parser.add_argument("--qa-min-score", type=float, metavar="S",
+    parser.add_argument("--qa-min-score", type=float, metavar="S", default=defaults.ARCHIVER_QA_MIN_SCORE,
                         help="with --qa: exit 8 when an article's QA score is below S (0-1)")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help=f"hard cap on one page: navigation, behaviours and screenshot (default: "

@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="ROOT|CRAWL_DIR",
                         help="an output root (every crawl folder in it) or crawl folders")
     parser.add_argument("--json", action="store_true", help="print one JSON object per page, then the summaries")
-    parser.add_argument("--min-score", type=float, metavar="S",
+    parser.add_argument("--min-score", type=float, metavar="S", default=defaults.ARCHIVER_QA_MIN_SCORE,
                         help=f"exit {int(ExitCode.QA_BELOW)} when an article scores below S (0-1)")
     parser.add_argument("--chromium", metavar="PATH", default=defaults.ARCHIVER_CHROMIUM,
                         help="Chromium executable (default: $ARCHIVER_CHROMIUM, else /usr/bin/chromium)")
