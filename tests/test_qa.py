@@ -44,6 +44,7 @@ def qa_site_crawl(tmp_path_factory):
     return proc, crawl_dir, base
 
 
+@pytest.mark.timeout(1800)          # the first to need the QA site's crawl and its QA
 def test_crawl_qa_exits_8_when_an_article_is_below_the_minimum(qa_site_crawl):
     proc, crawl_dir, _ = qa_site_crawl
     assert proc.returncode == QA_BELOW, proc.stderr[-3000:]
@@ -111,6 +112,7 @@ def test_damaged_archive_is_flagged_where_the_record_is_missing(qa_site_crawl, t
     assert summary["qa"]["diagnosis"]["not-archived"] == 1
 
 
+@pytest.mark.timeout(2400)          # the session's sample crawl, then 57 pages replayed, on a shared machine
 def test_sample_outlets_every_page_scored_and_every_article_replays(sample_crawl):
     proc = run_archiver("qa", sample_crawl.root, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -134,6 +136,7 @@ def test_sample_outlets_every_page_scored_and_every_article_replays(sample_crawl
     assert len(scored) == sum(len(qa_lines(d)) for d in sample_crawl.dirs.values()), "one line per page"
 
 
+@pytest.mark.timeout(1800)          # may be the first to need the session's sample crawl
 def test_replay_for_readers_shows_the_page_as_accepted_not_the_consent_dialog(sample_crawl):
     """`archiver replay` / `archiver ui` (framed pywb): the cookie dialogs the crawler accepted stay accepted."""
     from playwright.sync_api import sync_playwright

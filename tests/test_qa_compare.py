@@ -25,7 +25,7 @@ def test_screenshot_match_is_the_share_of_matching_pixels():
     assert screenshot_match(png(page), png(page)).score == 1.0
     match = screenshot_match(png(page), png(changed))
     assert match.score == 0.75 and match.size == (200, 100)
-    assert Image.open(io.BytesIO(match.diff_png)).size == (200, 100)
+    assert Image.open(io.BytesIO(match.diff_png())).size == (200, 100)
 
 
 def test_screenshot_match_counts_what_the_replay_does_not_cover():

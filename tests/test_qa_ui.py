@@ -26,7 +26,8 @@ from tests.edited_sample import EditedArchive, crawl_twice_with_an_edit
 from tests.qa_site import BROKEN, profile_toml, serve_qa_site
 from tests.ui_process import running_ui
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("wayback")]
+# the fixture crawls three times with --qa before the first test: allow for a shared machine
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("wayback"), pytest.mark.timeout(2400)]
 
 DOCS_SCREENSHOT = ROOT / "docs" / "qa.png"
 UPDATE_DOCS = os.environ.get("ARCHIVER_UPDATE_DOCS") == "1"    # retake docs/qa.png

@@ -23,7 +23,13 @@ _SPACE = re.compile(r"\s+")
 class PixelMatch:
     score: float                      # share of matching pixels, 0..1
     size: tuple[int, int]             # the capture's width, height
-    diff_png: bytes                   # pixelmatch's diff image (differences in red)
+    diff: Image.Image                 # pixelmatch's diff image (differences in red)
+
+    def diff_png(self) -> bytes:
+        """The diff image as PNG (encoded only when wanted: a tall page takes a second)."""
+        buffer = io.BytesIO()
+        self.diff.save(buffer, format="PNG")
+        return buffer.getvalue()
 
 
 def screenshot_match(captured_png: bytes, replayed_png: bytes, threshold: float = 0.1) -> PixelMatch:
@@ -43,11 +49,9 @@ def screenshot_match(captured_png: bytes, replayed_png: bytes, threshold: float 
         output=memoryview(output).cast("B", shape), options=options)
     total = captured.width * captured.height
     different += total - width * height
-    diff = Image.new("RGBA", captured.size, (255, 0, 0, 255))
-    diff.paste(Image.frombytes("RGBA", (width, height), bytes(output)), (0, 0))
-    buffer = io.BytesIO()
-    diff.convert("RGB").save(buffer, format="PNG")
-    return PixelMatch(score=1 - different / total, size=captured.size, diff_png=buffer.getvalue())
+    diff = Image.new("RGB", captured.size, (255, 0, 0))
+    diff.paste(Image.frombytes("RGBA", (width, height), bytes(output)).convert("RGB"), (0, 0))
+    return PixelMatch(score=1 - different / total, size=captured.size, diff=diff)
 
 
 def normalise(text: str) -> str:

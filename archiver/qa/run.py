@@ -73,7 +73,7 @@ def _compare(result: PageResult, target: QaTarget, replay: Replay, captured_text
         (folder / f"{name}-replay.png").write_bytes(replay.screenshot)
         result.replay_screenshot = f"{QA_IMAGES}/{name}-replay.png"
         if match.score < options.thresholds.screenshot:
-            (folder / f"{name}-diff.png").write_bytes(match.diff_png)
+            (folder / f"{name}-diff.png").write_bytes(match.diff_png())
             result.diff_image = f"{QA_IMAGES}/{name}-diff.png"
     if captured_text is not None:
         result.text = round(text_match(captured_text, replay.text), 4)
