@@ -8,6 +8,7 @@ of an archive with one record cut out must be flagged where that record is missi
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -132,7 +133,7 @@ def test_sample_outlets_every_page_scored_and_every_article_replays(sample_crawl
             assert row["screenshot"] >= 0.95 and "overlay" not in codes(row), (url, row)
         summary = json.loads((crawl_dir / "crawl.json").read_text())["qa"]
         assert summary["pages"] == len(rows) and summary["article"]["min"] == 1.0
-    scored = [line for line in lines[1:] if line[:1].isdigit()]
+    scored = [line for line in lines[1:] if re.match(r"\d\.\d\d  ", line)]
     assert len(scored) == sum(len(qa_lines(d)) for d in sample_crawl.dirs.values()), "one line per page"
 
 
