@@ -255,8 +255,9 @@ def main(argv: list[str] | None = None) -> int:
                      f"{soak_result.measured.wall_s:.0f} s, peak {soak_result.measured.peak_pss / 1e6:.0f} MB): "
                      f"whole-tree PSS at {points}")
     loads = [r.load_avg for r in bench.results]
-    notes.append(f"1-min load average at run starts: median {statistics.median(loads):.1f}, "
-                 f"{min(loads):.1f}–{max(loads):.1f} (2 cores; other work shares the machine)")
+    if loads:                                   # none when only the qa tier ran
+        notes.append(f"1-min load average at run starts: median {statistics.median(loads):.1f}, "
+                     f"{min(loads):.1f}–{max(loads):.1f} (2 cores; other work shares the machine)")
     two = f"{WORKERS} workers"
     targets = [
         Target("static archiving vs bare scrapy, 0 ms", ratio(summaries, STATIC, archiver_static(1), "bare scrapy"), 0.9, True),
