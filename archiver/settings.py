@@ -25,9 +25,11 @@ ARCHIVER_RENDER = "auto"                # auto | always | never
 ARCHIVER_SCREENSHOTS_ENABLED = True
 ARCHIVER_SCREENSHOT_MAX_HEIGHT = 20_000 # px; taller pages are clipped
 ARCHIVER_VIEWPORT = {"width": 1366, "height": 900}
+ARCHIVER_PAGE_TEXT_ENABLED = True       # urn:text (visible text) and urn:pageinfo records per render, for archiver qa
 ARCHIVER_PAGE_TIMEOUT = 90              # s; hard cap on one render: load, behaviours, screenshot
 ARCHIVER_SCROLL_STEP_DELAY = 0.05       # s between scroll steps (lazy images need time to load)
 ARCHIVER_MAX_SCROLLS = 40               # endless pages stop here
+ARCHIVER_LAZY_IMAGES_ENABLED = True     # after the scroll, bring images still waiting for a lazy loader into view
 ARCHIVER_CHROMIUM = None                # path; else $ARCHIVER_CHROMIUM, else /usr/bin/chromium
 ARCHIVER_BROWSER_RECYCLE_PAGES = 500    # restart Chromium after this many renders (0: never)
 ARCHIVER_TAB_RENDERS = 25               # pages one tab renders before it is closed (1: a new tab per page)
@@ -182,6 +184,15 @@ ARCHIVER_LOGIN_PASSWORD_FILE = None     # a file whose first line is the passwor
 ARCHIVER_RELOGINS = 1                   # a lapsed session is logged in again this often per crawl, then the host stops
 ARCHIVER_LOGIN_TIMEOUT = 60             # s for a recipe login (page load, form, the logged_in check)
 ARCHIVER_INTERACTIVE_LOGIN_TIMEOUT = 900   # s an interactive login waits for the archivist
+
+# --- Replay QA (archiver qa, crawl --qa) --------------------------------------
+ARCHIVER_QA_PIXEL_THRESHOLD = 0.1       # pixelmatch's colour threshold per pixel (Browsertrix QA's)
+ARCHIVER_QA_SCREENSHOT_MIN = 0.95       # a page passes with at least this share of matching pixels,
+ARCHIVER_QA_TEXT_MIN = 0.9              # this normalised edit-distance similarity of the visible text,
+ARCHIVER_QA_ARTICLE_MIN = 1.0           # and this share of its body paragraphs found in the replay
+ARCHIVER_QA_OVERLAY_SHARE = 0.3         # a fixed box over this share of the first screen is an overlay
+ARCHIVER_QA_SETTLE = 5                  # s to wait for the network to go quiet after load and after the scroll
+ARCHIVER_QA_MIN_SCORE = None            # --qa-min-score / qa --min-score: exit 10 when an article scores below it
 
 # --- Search and the research page -------------------------------------------
 ARCHIVER_SEARCH_ENABLED = True          # index every article version as it is written (<root>/search.sqlite)

@@ -34,7 +34,7 @@ from bench.soak import WINDOW_PAGES, soak  # noqa: E402
 
 OUTLET = "benchgazette"
 STATIC, LATENT, RENDER, SHOT = "static 0 ms", "static {} ms", "render", "render +png"
-TIERS = ("static", "latent", "render", "shot", "scaling")
+TIERS = ("static", "latent", "render", "shot", "scaling", "qa")
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,34 @@ class Bench:
         return (added / first.warc_bytes if first.warc_bytes else None), detail
 
 
+def qa_rate(bench: "Bench", site: Served, tmp: Path) -> tuple[float | None, str]:
+    """QA's pages/s (``archiver qa``: replay, screenshot, compare) over the rate of the crawl it checks."""
+    from archiver.qa.results import read_results
+
+    workdir = tmp / "runs" / "qa"
+    crawled = bench.crawl("qa", site, archiver_render(1, True), 1, workdir, keep=True)
+    folders = [p.parent for p in workdir.rglob("crawl.json")]
+    measured = run_measured([sys.executable, "-m", "archiver.cli", "qa", *map(str, folders)], cwd=ROOT,
+                            env=None, log=tmp / "logs" / "qa.log")
+    checked = sum(len(read_results(folder)) for folder in folders)
+    text_bytes = _resource_bytes(folders, ("urn:text:", "urn:pageinfo:"))
+    shutil.rmtree(workdir, ignore_errors=True)
+    if measured.returncode or not checked or not crawled.pages_per_s:
+        return None, f"archiver qa exited {measured.returncode}, {checked} pages checked"
+    rate = checked / measured.wall_s
+    detail = (f"QA {checked} pages in {measured.wall_s:.0f} s ({rate:.2f} pages/s) vs the crawl's "
+              f"{crawled.pages_per_s:.2f} pages/s; capture-time text and pageinfo records "
+              f"{text_bytes / 1e3:.0f} kB of {crawled.warc_bytes / 1e6:.1f} MB WARC")
+    return rate / crawled.pages_per_s, detail
+
+
+def _resource_bytes(folders: list[Path], prefixes: tuple[str, ...]) -> int:
+    """Stored (compressed) bytes of the records whose URI starts with one of *prefixes*."""
+    from archiver.recording.reader import iter_records, warc_files
+    return sum(r.length for r in iter_records(warc_files([f / "warc" for f in folders]))
+               if r.uri.startswith(prefixes))
+
+
 def extraction_ms(site: sitegen.Site, sample: int = 200) -> float:
     """Median wall time of extract_article on generated article HTML."""
     from archiver.extraction import extract_article
@@ -199,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(tmp, nginx, specs, console)
         bench.rounds(tiers, args.rounds)
         repeat, repeat_detail, extract = None, "skipped", None
+        qa, qa_detail = None, "skipped"
+        if "qa" in args.tiers:
+            qa, qa_detail = qa_rate(bench, served["render"], tmp)
         if not args.no_extras:
             repeat, repeat_detail = bench.repeat(served["static"])
             extract = extraction_ms(sites["static"])
@@ -215,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     summaries = summarize(bench.results, {n for n, s in specs.items() if s.baseline})
     notes.append(f"repeated crawl of the unchanged site: {_pct(repeat)} of the first crawl's WARC bytes ({repeat_detail})")
+    notes.append(f"replay QA: {qa_detail}")
     if extract is not None:
         notes.append(f"extraction: {extract:.2f} ms per article (median of {min(200, args.articles)})")
     if soak_result:
@@ -223,8 +255,9 @@ def main(argv: list[str] | None = None) -> int:
                      f"{soak_result.measured.wall_s:.0f} s, peak {soak_result.measured.peak_pss / 1e6:.0f} MB): "
                      f"whole-tree PSS at {points}")
     loads = [r.load_avg for r in bench.results]
-    notes.append(f"1-min load average at run starts: median {statistics.median(loads):.1f}, "
-                 f"{min(loads):.1f}–{max(loads):.1f} (2 cores; other work shares the machine)")
+    if loads:                                   # none when only the qa tier ran
+        notes.append(f"1-min load average at run starts: median {statistics.median(loads):.1f}, "
+                     f"{min(loads):.1f}–{max(loads):.1f} (2 cores; other work shares the machine)")
     two = f"{WORKERS} workers"
     targets = [
         Target("static archiving vs bare scrapy, 0 ms", ratio(summaries, STATIC, archiver_static(1), "bare scrapy"), 0.9, True),
@@ -247,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
                soak_result.growth if soak_result else None, 1.1, False),
         Target("repeated crawl WARC bytes vs first crawl", repeat, 0.10, False, unit=""),
         Target("extraction per article, median", extract, 20, False, unit=" ms"),
+        Target("replay QA pages/s vs the crawl's (archiver qa, one pywb, one browser)", qa, 0.15, True, aim=0.5),
     ]
     print_report(summaries, targets, notes, console)
     elapsed = time.monotonic() - started

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("nginx", "wget")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("nginx", "wget", "wayback")]
 
 ROOT = Path(__file__).resolve().parents[1]
 CRAWLERS = ("bare scrapy", "wget", "bare scrapy-playwright (8 pages)", "bare scrapy-playwright +png (8 pages)",
@@ -21,7 +21,7 @@ CRAWLERS = ("bare scrapy", "wget", "bare scrapy-playwright (8 pages)", "bare scr
             "archiver static", "archiver static (2 workers)", "archiver render (8 tabs)",
             "archiver render +png (8 tabs)", "archiver render (2 workers, 16 tabs)",
             "archiver render +png (2 workers, 16 tabs)")
-TARGETS = 12
+TARGETS = 13                       # the last: replay QA pages/s over the crawl's
 
 
 def test_quick_benchmark_reports_every_crawler_and_target(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.sample.server import copy_sample_data, serve_sample
-from tests.conftest import ARCHIVER, ROOT
 from tests.edited_sample import ADDED_PHRASE, HG, NEW_TITLE, EditedArchive, crawl_twice_with_an_edit
+from tests.ui_process import running_ui
 from tests.warc_helpers import read_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -56,19 +56,8 @@ def ui(tmp_path_factory) -> RunningUI:
     _make_hostile(data)
     with serve_sample(data_dir=data) as sample:
         archive = crawl_twice_with_an_edit(tmp_path_factory.mktemp("ui-archive"), sample)
-    process = subprocess.Popen([*ARCHIVER, "ui", str(archive.root), "--port", "0"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        lines = {}
-        while len(lines) < 2:
-            line = process.stdout.readline()
-            assert line, f"archiver ui exited: {process.stderr.read()[-3000:]}"
-            name, _, url = line.strip().partition(": ")
-            lines[name] = url
-        yield RunningUI(lines["research page"], lines["replay"], archive, process)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with running_ui(archive.root) as (url, replay, process):
+        yield RunningUI(url, replay, archive, process)
 
 
 def test_search_open_an_article_see_its_versions_and_diff_and_replay_it(page: Page, ui: RunningUI):

@@ -87,3 +87,34 @@ async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float,
     except PlaywrightError:
         pass
     return scrolls
+
+
+# Images a lazy loader has not started yet (a data-src placeholder) or native lazy images not loaded,
+# each brought into view for two frames; archiver qa does the same in replay.
+LAZY_IMAGES_JS = """async (max) => {
+  const pending = [...document.images].filter(img => img.hasAttribute('data-src') || img.hasAttribute('data-lazy-src')
+      || (img.loading === 'lazy' && !(img.complete && img.naturalWidth))).slice(0, max);
+  for (const img of pending) {
+    img.scrollIntoView({block: 'center'});
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
+  window.scrollTo(0, 0);
+  return pending.length;
+}"""
+
+
+async def load_lazy_images(page: Page, settle: Callable[[], Awaitable[object]], max_images: int = 200) -> int:
+    """Bring every image still waiting for its lazy loader into view, as a reader scrolling to it would.
+
+    A page that grows while it is scrolled (a list built by a script) can leave images
+    the screen-at-a-time scroll passed before they existed; the screenshot would show
+    their placeholders while a replay, scrolled by a reader, shows the images (archiver qa
+    found this on the sample front page). Returns how many images were brought into view.
+    """
+    try:
+        count = await page.evaluate(LAZY_IMAGES_JS, max_images)
+    except PlaywrightError:
+        return 0
+    if count:
+        await settle()
+    return count

@@ -13,19 +13,21 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
+import json
 import logging
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
+from playwright.async_api import BrowserContext, Page
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
-from archiver.capture.behaviors import click_load_more, dismiss_consent, scroll_through
+from archiver.capture.behaviors import click_load_more, dismiss_consent, load_lazy_images, scroll_through
 from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.handler import DOWNLOAD_META_KEY, RENDER_META_KEY, RenderJob
 from archiver.capture.recorder import PageRecorder
@@ -53,6 +55,8 @@ class RenderOptions:
     scroll_step_delay: float
     consent_selector: str = ""
     load_more_selector: str = ""
+    page_text: bool = True          # urn:text and urn:pageinfo records, for archiver qa
+    lazy_images: bool = True        # bring images still waiting for a lazy loader into view
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Capture:
     screenshot: str | None = None             # path relative to the crawl folder
     screenshot_record: WarcLocation | None = None
     dom_record: WarcLocation | None = None
+    text_record: WarcLocation | None = None   # urn:text: the visible text (what archiver qa compares)
     exchanges: int = 0
     failures: list[str] = field(default_factory=list)
     html: str = ""                            # the rendered DOM (the response body)
@@ -94,6 +99,44 @@ async def _screenshot(page: Page, max_height: int) -> bytes:
     return base64.b64decode(shot["data"])
 
 
+# Cookies a consent click set, per browser context: later pages of the context render without the
+# dialog because of them, so their captures need them as much as the page that was clicked.
+_CONSENT_COOKIES: "weakref.WeakKeyDictionary[BrowserContext, set[tuple[str, str, str]]]" = weakref.WeakKeyDictionary()
+_COOKIE_FIELDS = ("name", "value", "domain", "path", "expires", "secure", "sameSite")
+
+
+def _key(cookie: dict) -> tuple[str, str, str]:
+    return cookie["name"], cookie["domain"], cookie["path"]
+
+
+async def consent_state(context: BrowserContext, before: list[dict], clicked: bool) -> list[dict]:
+    """The cookies the context's consent clicks set (this page's, if *clicked*, and earlier pages'),
+    with their current values: what replay needs to show the page as captured.
+
+    Only these are kept, never the context's other cookies (a login profile's are secrets).
+    """
+    after = await context.cookies()
+    known = _CONSENT_COOKIES.setdefault(context, set())
+    if clicked:
+        seen = {(*_key(c), c["value"]) for c in before}
+        known.update(_key(c) for c in after if (*_key(c), c["value"]) not in seen and not c.get("httpOnly"))
+    return [{k: c[k] for k in _COOKIE_FIELDS if k in c} for c in after if _key(c) in known]
+
+
+async def _write_page_state(page: Page, session: ArchiveSession, url: str, now: datetime, page_id: str,
+                            consent_cookies: list[dict], clicks: list[dict]) -> WarcLocation:
+    """``urn:text:<url>`` (the visible text, as Browsertrix's ``--text to-warc``) and ``urn:pageinfo:<url>``
+    (viewport, the cookies the consent click set, the "load more" clicks): what ``archiver qa`` replays
+    and compares against."""
+    text = await page.evaluate("() => document.body ? document.body.innerText : ''")
+    location = session.writer.write_resource(f"urn:text:{url}", "text/plain; charset=utf-8", text.encode("utf-8"),
+                                             captured_at=now, page_id=page_id)
+    info = {"viewport": page.viewport_size, "consent_cookies": consent_cookies, "clicks": clicks}
+    session.writer.write_resource(f"urn:pageinfo:{url}", "application/json", json.dumps(info).encode("utf-8"),
+                                  captured_at=now, page_id=page_id)
+    return location
+
+
 async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSession,
                        options: RenderOptions, url: str) -> Capture:
     """Run the behaviours, take the screenshot and DOM, and drain the recorder."""
@@ -101,10 +144,15 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
     recorder.navigation_locked = True          # from here on the page may not navigate itself away
     try:
         async with asyncio.timeout(options.page_timeout):
-            await dismiss_consent(page, options.consent_selector)
-            await click_load_more(page, options.load_more_selector, recorder.settle)
+            cookies_before = await page.context.cookies() if options.page_text else []
+            clicked = await dismiss_consent(page, options.consent_selector)
+            consent_cookies = (await consent_state(page.context, cookies_before, clicked)
+                               if options.page_text else [])
+            more = await click_load_more(page, options.load_more_selector, recorder.settle)
             await scroll_through(page, max_scrolls=options.max_scrolls,
                                  step_delay=options.scroll_step_delay, settle=recorder.settle)
+            if options.lazy_images:
+                await load_lazy_images(page, recorder.settle)
             await recorder.settle(timeout=5.0)
             try:
                 # lazy images swapped in during the scroll must be painted before the screenshot
@@ -124,6 +172,10 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
             capture.dom_record = session.writer.write_resource(
                 f"urn:dom:{url}", "text/html; charset=utf-8", capture.html.encode("utf-8"), captured_at=now,
                 page_id=recorder.page_id)
+            if options.page_text:
+                clicks = [{"selector": options.load_more_selector, "count": more}] if more else []
+                capture.text_record = await _write_page_state(page, session, url, now, recorder.page_id,
+                                                              consent_cookies, clicks)
             await recorder.drain()
             recorder.detach()                  # the tab may now render another page
     except TimeoutError:
@@ -161,6 +213,8 @@ class RenderMiddleware:
             page_timeout=settings.getfloat("ARCHIVER_PAGE_TIMEOUT"),
             max_scrolls=settings.getint("ARCHIVER_MAX_SCROLLS"),
             scroll_step_delay=settings.getfloat("ARCHIVER_SCROLL_STEP_DELAY"),
+            page_text=settings.getbool("ARCHIVER_PAGE_TEXT_ENABLED"),
+            lazy_images=settings.getbool("ARCHIVER_LAZY_IMAGES_ENABLED"),
         )
         # the page timeout is a hard cap on everything, navigation included
         self.navigation_timeout = min(settings.getfloat("ARCHIVER_NAVIGATION_TIMEOUT"), self.options.page_timeout)

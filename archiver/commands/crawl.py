@@ -70,6 +70,10 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
                             f"(default: replaced by {defaults.ARCHIVER_CREDENTIALS_MARKER!r})")
     login.add_argument("--password-file", type=Path, metavar="FILE",
                        help=f"for a re-login when the session lapses (or ${defaults.ARCHIVER_LOGIN_PASSWORD_ENV})")
+    parser.add_argument("--qa", action="store_true",
+                        help="after the crawl, check its captures replay as captured (archiver qa)")
+    parser.add_argument("--qa-min-score", type=float, metavar="S", default=defaults.ARCHIVER_QA_MIN_SCORE,
+                        help="with --qa: exit 10 when an article's QA score is below S (0-1)")
     parser.add_argument("--page-timeout", type=float, metavar="SECONDS",
                         help=f"hard cap on one page: navigation, behaviours and screenshot (default: "
                              f"ARCHIVER_PAGE_TIMEOUT, {defaults.ARCHIVER_PAGE_TIMEOUT}); "
@@ -129,6 +133,10 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
 def run(args: argparse.Namespace) -> int:
     from archiver.signing.keys import SigningKeyError
 
+    min_score = getattr(args, "qa_min_score", None)
+    if min_score is not None and (not args.qa or not 0 <= min_score <= 1):
+        print("error: --qa-min-score needs --qa, and a score between 0 and 1", file=sys.stderr)
+        return int(ExitCode.USAGE)
     try:
         options = options_from_args(args)
         signing = SigningOptions.from_args(args)
@@ -151,12 +159,27 @@ def run(args: argparse.Namespace) -> int:
         return int(ExitCode.REDIS_LOST)
     if getattr(args, "discover_only", False):
         print_discovery(targets)
-    elif not args.quiet:
+        return exit_code(targets)
+    if not args.quiet:
         print_summary(targets)
     code = exit_code(targets)
     if args.wacz and not getattr(args, "discover_only", False):
         code = package_targets(targets, signer) or code
+    if getattr(args, "qa", False):
+        code = code or run_qa_after(targets, args)
     return code
+
+
+def run_qa_after(targets: list[CrawlTarget], args: argparse.Namespace) -> int:
+    """``--qa``: replay the new crawl folders (archiver qa); its exit code when the crawl itself succeeded."""
+    from archiver.commands.qa import run_qa
+
+    folders = [t.crawl_dir for t in targets if t.crawl_dir is not None and (t.crawl_dir / "crawl.json").is_file()]
+    if not folders:
+        return int(ExitCode.FAILED)
+    out = sys.stderr if args.quiet else sys.stdout
+    return run_qa(folders, min_score=args.qa_min_score, chromium=args.chromium, out=out)
+
 
 
 def package_targets(targets: list[CrawlTarget], signer) -> int:

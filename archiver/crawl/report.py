@@ -6,6 +6,7 @@ usage or configuration · 3 the disk is full · 4 another run of the same outlet
 holds the lock · 5 the error rate is over ARCHIVER_MAX_ERROR_RATE · 6 the shared
 Redis of a distributed crawl was lost or unreachable · 9 the login session
 of the crawl's profile lapsed and could not be renewed (continue with --resume) ·
+10 ``--qa-min-score``: an article's replay QA score fell below it (archiver qa) ·
 130 interrupted (Ctrl-C / SIGTERM).
 """
 
@@ -40,6 +41,7 @@ class ExitCode(IntEnum):
     NOT_AUTHENTIC = 7        # archiver verify: a WACZ failed an authenticity check
     BLOCKED = 8              # a host kept answering with bot challenges and was given up (docs/walls.md)
     SESSION_EXPIRED = 9      # a login profile's session lapsed and could not be renewed
+    QA_BELOW = 10            # archiver qa / crawl --qa: an article scored below --min-score / --qa-min-score
     INTERRUPTED = 130
 
 

@@ -5,7 +5,8 @@ in its header rewriter), so ``Link: <https://site/main.css>; rel=preload``
 makes the browser fetch from the live web during replay. This front forwards
 everything to ``wayback`` and removes Link headers that point outside the
 replay server; preloads are hints, the page's own tags load the same files
-through pywb.
+through pywb. Memento links (``rel="original"``, ``timegate``, ``timemap``, ``memento``,
+which pywb sends with ``enable_memento``) are kept, whatever they point at.
 
 It answers only to its own host names (``archiver.localserver.allowed_hosts``):
 a request naming any other host gets 421, so a DNS-rebinding page cannot read
@@ -23,7 +24,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from archiver.localserver import host_allowed
 
 _LINK_TARGET = re.compile(r"<([^>]*)>")
+_LINK_ENTRY = re.compile(r"<[^>]*>[^<]*")
+_MEMENTO_REL = re.compile(r'rel="?[^";]*\b(original|timegate|timemap|memento)\b')
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+
+
+def replay_links(value: str, own: str) -> str:
+    """The entries of a Link header to pass on: Memento relations (pywb's TimeGate, TimeMap, original)
+    and links into the replay server; archived links to the live web (preloads) are dropped."""
+    kept = []
+    for entry in _LINK_ENTRY.findall(value):
+        target = _LINK_TARGET.match(entry).group(1)
+        if target.startswith(("/", own)) or _MEMENTO_REL.search(entry):
+            kept.append(entry.strip().rstrip(","))
+    return ", ".join(kept)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -61,8 +75,10 @@ class _Handler(BaseHTTPRequestHandler):
             lname = name.lower()
             if lname in _HOP_BY_HOP or lname == "content-length":
                 continue
-            if lname == "link" and any(not t.startswith(("/", own)) for t in _LINK_TARGET.findall(value)):
-                continue
+            if lname == "link":
+                value = replay_links(value, own)
+                if not value:
+                    continue
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

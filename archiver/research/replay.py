@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.localserver import allowed_hosts, free_port, wait_for_port
+from archiver.research.consent import SCRIPT, consent_cookies, consent_script
 from archiver.research.index import drop_not_modified, write_index
 from archiver.research.pages import collect_pages
 from archiver.research.proxy import FilteringProxy
@@ -87,11 +88,14 @@ class ReplayServer:
         self.stop()
 
 
-def build_collection(paths: list[Path], directory: Path, *, framed: bool = True) -> Path:
+def build_collection(paths: list[Path], directory: Path, *, framed: bool = True,
+                     consent_state: bool = True) -> Path:
     """Lay out a pywb collection for the WARCs under *paths* in *directory*; returns the collection folder.
 
     ``framed=False`` serves pages without pywb's top frame and without its banner
     (an empty ``custom_banner.html``), so a replay looks like the page did at capture.
+    ``consent_state`` injects the cookies the crawl's consent clicks set
+    (:mod:`archiver.research.consent`), so pages replay without the dialogs the crawler accepted.
     """
     sources = warc_files(paths)
     if not sources:
@@ -110,13 +114,17 @@ def build_collection(paths: list[Path], directory: Path, *, framed: bool = True)
         link.symlink_to(source.path.resolve())
     drop_not_modified(write_index(everything, coll / "indexes" / "index.cdxj"))
     (coll / "static" / PAGE_LIST).write_text(_page_list(sources), encoding="utf-8")
+    (coll / "static" / SCRIPT).write_text(consent_script(consent_cookies(everything) if consent_state else {}),
+                                          encoding="utf-8")
     banner = coll / "templates" / "custom_banner.html"
     if framed:
         banner.unlink(missing_ok=True)
     else:
         banner.write_text("")
     (Path(directory) / "config.yaml").write_text(
-        f"collections_root: collections\nframed_replay: {'true' if framed else 'false'}\n")
+        f"collections_root: collections\nframed_replay: {'true' if framed else 'false'}\n"
+        "enable_memento: true\n"
+        f"inject_scripts:\n  - _/{COLLECTION}/{SCRIPT}\n")
     return coll
 
 
@@ -132,14 +140,15 @@ def _page_list(sources) -> str:
 
 
 def start_replay(paths: list[Path], port: int = 0, *, host: str = "127.0.0.1", directory: Path | None = None,
-                 framed: bool = True, timeout: float = 60, extra_hosts: tuple[str, ...] = ()) -> ReplayServer:
+                 framed: bool = True, consent_state: bool = True, timeout: float = 60,
+                 extra_hosts: tuple[str, ...] = ()) -> ReplayServer:
     """Build the collection (in a temp dir unless *directory*) and start ``wayback`` on it, behind a
     front that answers only to *host*, 127.0.0.1, localhost and *extra_hosts*."""
     wayback = tool("wayback")
     tmp = None if directory else tempfile.TemporaryDirectory(prefix="archiver-replay-")
     root = Path(directory or tmp.name)
     try:
-        build_collection([Path(p) for p in paths], root, framed=framed)
+        build_collection([Path(p) for p in paths], root, framed=framed, consent_state=consent_state)
     except BaseException:
         if tmp:
             tmp.cleanup()

@@ -1,4 +1,4 @@
-"""The research page's routes (Flask): search, article, outlet, screenshot. Read-only, no JavaScript.
+"""The research page's routes (Flask): search, article, outlet, screenshot, QA. Read-only, no JavaScript.
 
 Every page is rendered on the server from the search index and the crawl
 folders of one output root; Jinja2 escapes every value (archived text is
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, Response, abort, g, render_template, request
+from flask import Flask, Response, abort, g, render_template, request, send_file
 
 from archiver.localserver import allowed_hosts
 from archiver.search import QueryError, SearchFilters, SearchIndex, index_path, search
@@ -20,6 +20,7 @@ from archiver.search.catalog import outlet_names, version_by_id, versions_in_cra
 from archiver.search.present import replay_url
 from archiver.web.compare import side_by_side
 from archiver.web.packages import package_status
+from archiver.web.qa import qa_image, qa_rows
 from archiver.web.runs import outlet_runs
 from archiver.web.screenshots import capture_screenshot
 
@@ -104,6 +105,27 @@ def create_app(config: SiteConfig) -> Flask:
         if crawl_dir is None or not crawl_dir.is_relative_to(config.root.resolve()):
             abort(404)
         png = capture_screenshot(crawl_dir, version.url, version.captured_at)
+        if png is None:
+            abort(404, "no screenshot archived for this capture")
+        return Response(png, mimetype="image/png", headers={"Cache-Control": "max-age=3600"})
+
+    @app.get("/qa")
+    def qa_page() -> str:
+        return render_template("qa.html", rows=qa_rows(config.root), root=config.root)
+
+    @app.get("/qa/<folder>/<name>")
+    def qa_file(folder: str, name: str) -> Response:
+        path = qa_image(config.root, folder, name)
+        if path is None:
+            abort(404)
+        return send_file(path, mimetype="image/png", max_age=3600)
+
+    @app.get("/qa-capture/<folder>.png")
+    def qa_capture(folder: str) -> Response:
+        crawl_dir = (config.root / folder).resolve()
+        if not crawl_dir.is_relative_to(config.root.resolve()) or not (crawl_dir / "crawl.json").is_file():
+            abort(404)
+        png = capture_screenshot(crawl_dir, request.args.get("url", ""), request.args.get("ts"))
         if png is None:
             abort(404, "no screenshot archived for this capture")
         return Response(png, mimetype="image/png", headers={"Cache-Control": "max-age=3600"})
