@@ -192,14 +192,15 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.resume:
-            self.commits.recover()
+            if self.settings.getbool("ARCHIVER_RESUME_RECOVER"):
+                self.commits.recover()
             pending = self.session.state.pending(self.session.crawl_id)
             self.logger.info("resuming %s: %d pages still to archive", self.session.crawl_id, len(pending))
             for entry in pending:
                 request = self._page_request(entry.url, entry.kind, entry.depth, entry.listed_date,
                                              resumed=True)
                 if request:
-                    yield request.replace(dont_filter=True)
+                    yield request      # not dont_filter: workers resuming together queue each page once
         # a resumed crawl looks again too: a kill may have cut off a listing before its links were scheduled
         for url in map(self.profile.absolute, self.profile.start_urls):
             kind = "article" if self.profile.is_article(url) else "page"
