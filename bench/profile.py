@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--articles", type=int, default=300, help="articles of the static site")
     p.add_argument("--render-articles", type=int, default=20, help="articles of the rendered site (0: skip)")
     p.add_argument("--workers", type=int, default=2, help="workers of the Redis measurement (0: skip)")
+    p.add_argument("--redis-only", action="store_true", help="only the Redis measurement")
     p.add_argument("--keep", type=Path, help="keep the profiles (.prof, for snakeviz or flameprof) here")
     args = p.parse_args(argv)
     work = Path(args.keep or tempfile.mkdtemp(prefix="news-profile-"))
@@ -172,15 +173,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"workdir {work}; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
     static_site = sitegen.generate(work / "sites" / "static", args.articles)
     served = [Served("static", static_site.root, work / "disc" / "static")]
-    if args.render_articles:
+    if args.render_articles and not args.redis_only:
         render_site = sitegen.generate(work / "sites" / "render", args.render_articles, seed=2)
         served.append(Served("render", render_site.root, work / "disc" / "render"))
     toml = profile_toml(work / "bench-outlet.toml")
     with Nginx(work / "nginx", served):
-        for site, generated in zip(served, (static_site, *( [render_site] if args.render_articles else []))):
+        generated_sites = [static_site, *([render_site] if len(served) > 1 else [])]
+        for site, generated in zip(served, generated_sites):
             sitegen.write_discovery(generated, site.discovery, site.base_url)
-        profile_crawl("static", served[0], toml, work, "--render", "never")
-        if args.render_articles:
+        if not args.redis_only:
+            profile_crawl("static", served[0], toml, work, "--render", "never")
+        if args.render_articles and not args.redis_only:
             profile_crawl("render", served[1], toml, work, "--render", "always", "--no-screenshots")
         if args.workers:
             redis_ops(served[0], toml, work, args.workers)

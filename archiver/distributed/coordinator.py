@@ -134,6 +134,7 @@ class DistributedRun:
             crawl_ids = [arg for t in self.targets for arg in ("--crawl-id", t.crawl_dir.name)]
             args = [sys.executable, "-m", "archiver.cli", "worker", "--redis", url, "--out", str(self.options.out),
                     "--worker-id", worker_id, "--prefix", self.prefix, "--log-level", self.options.log_level or "INFO",
+                    "--host-share", str(self.workers),
                     *crawl_ids]
             log = logs / f"{worker_id}.log"
             with open(log, "ab") as fh:

@@ -46,10 +46,18 @@ def worker_folder(crawl_dir, worker_id: str):
     return crawl_dir / "workers" / worker_id
 
 
-def worker_settings(redis_url: str, worker_id: str):
-    """``settings_for`` of the runner: a crawl's settings, turned into one worker's."""
+def worker_settings(redis_url: str, worker_id: str, host_share: int = 1):
+    """``settings_for`` of the runner: a crawl's settings, turned into one worker's.
+
+    With *host_share* N the worker's own Scrapy sends at most 1/N of a host's
+    concurrency at once; Redis holds all workers to the whole (politeness.py).
+    """
     def settings_for(options: CrawlOptions, target: CrawlTarget) -> Settings:
         settings = crawl_settings(options, target)
+        if host_share > 1:
+            whole = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+            settings.set("ARCHIVER_HOST_CONCURRENCY", whole, priority="cmdline")
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", max(1, -(-whole // host_share)), priority="cmdline")
         own = worker_folder(target.crawl_dir, worker_id)
         settings.setdict({
             "ARCHIVER_REDIS_URL": redis_url,
@@ -76,7 +84,7 @@ def worker_settings(redis_url: str, worker_id: str):
 
 
 def run_worker(redis_url: str, crawl_ids: list[str], worker_id: str, out, prefix: str = "archiver",
-               log_level: str = "INFO") -> int:
+               log_level: str = "INFO", host_share: int = 1) -> int:
     """Crawl the given (or every running) crawl of this Redis until its frontier is empty."""
     client = connect(redis_url)
     crawl_ids = crawl_ids or config.running_crawls(client, prefix)
@@ -88,7 +96,7 @@ def run_worker(redis_url: str, crawl_ids: list[str], worker_id: str, out, prefix
     targets = [target for _, target in loaded]
     for target in targets:
         worker_folder(target.crawl_dir, worker_id).mkdir(parents=True, exist_ok=True)
-    _run_process(options, targets, settings_for=worker_settings(redis_url, worker_id))
+    _run_process(options, targets, settings_for=worker_settings(redis_url, worker_id, host_share))
     for target in targets:
         try:
             mark_exited(client, CrawlKeys(prefix, target.crawl_dir.name), worker_id)
