@@ -41,6 +41,8 @@ from bench.server import Nginx, Served  # noqa: E402
 
 # (stage, path fragments of the code that runs in it), first match wins
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("start-up (imports)", ("importlib", "<frozen", "marshal", "inspect.py", "pkgutil", "builtins.compile",
+                            "scrapy/utils/deprecate", "scrapy/utils/misc.py:load_object")),
     ("digest", ("hashlib", "_hashlib", "base64", "archiver/recording/digest")),
     ("extraction", ("archiver/extraction/", "trafilatura/", "htmldate/", "justext/", "dateparser/", "courlan/",
                     "lxml/", "lxml.", "charset_normalizer/", "w3lib/encoding", "html5", "extruct/")),
@@ -53,11 +55,18 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
                               "redis/", "sqlite3")),
     ("spider and discovery", ("spiders/", "archiver/discovery", "scrapy/spidermiddlewares", "scrapy/linkextractors",
                               "parsel/", "cssselect/", "scrapy/selector", "protego", "scrapy/utils/sitemap")),
-    ("fetch", ("twisted/", "scrapy/core/downloader", "scrapy/downloadermiddlewares", "scrapy/http/",
-               "OpenSSL/", "h2/", "hpack/", "urllib/", "scrapy/utils/url", "scrapy/responsetypes",
-               "scrapy/core/http2", "scrapy_playwright/", "playwright/", "greenlet", "asyncio/", "selectors")),
+    ("fetch", ("twisted/web", "twisted/internet/tcp", "twisted/internet/abstract", "twisted/protocols",
+               "scrapy/core/downloader", "scrapy/downloadermiddlewares", "scrapy/http/", "OpenSSL/", "h2/", "hpack/",
+               "urllib/", "w3lib/url", "scrapy/utils/url", "scrapy/responsetypes", "scrapy/core/http2",
+               "scrapy_playwright/", "playwright/", "greenlet")),
+    ("engine (reactor, callbacks, signals)", ("asyncio/", "selectors", "twisted/", "scrapy/core/engine",
+                                              "scrapy/core/scraper", "scrapy/utils/asyncio", "scrapy/utils/defer",
+                                              "scrapy/utils/signal", "pydispatch/", "scrapy/signalmanager",
+                                              "scrapy/statscollectors", "scrapy/middleware", "itemadapter/",
+                                              "logging/", "scrapy/utils/python")),
 )
-OTHER = "engine and the rest"
+OTHER = "the rest (built-ins called from unattributed code)"
+BROWSER = "browser (Chromium, Playwright's driver: other processes)"
 
 
 def stage_of(path: str) -> str | None:
@@ -92,10 +101,27 @@ def crawl_command(site: Served, profile_path: Path, out: Path, *flags: str) -> l
             "--no-block-private-addresses", "--quiet", *flags]
 
 
+CHECKOUT = ROOT      # the archiver code that crawls (--checkout: another one, for a before/after)
+
+
+# The crawl's own process: its CPU (every thread) written at exit, apart from its children's (the browser)
+_SELF_CPU = """
+import atexit, resource, runpy, sys
+out, module = sys.argv[1], sys.argv[2]
+sys.argv = [module, *sys.argv[3:]]
+def write():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    open(out, "w").write(str(usage.ru_utime + usage.ru_stime))
+atexit.register(write)
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
+
+
 def run_cpu(args: list[str]) -> float:
     """CPU seconds of a finished command's whole process tree (the kernel's accounting of reaped children)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(args, cwd=CHECKOUT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**os.environ, "PYTHONPATH": str(CHECKOUT)})
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -119,22 +145,25 @@ finally:
 def profile_crawl(name: str, site: Served, toml: Path, work: Path, *flags: str) -> None:
     """An unprofiled run for the CPU total, then a profiled one for the shares; prints one table."""
     flags = (*flags, "--set", "ARCHIVER_EXTRACTION_WORKERS=0")
-    cpu = run_cpu([sys.executable, *crawl_command(site, toml, work / f"{name}-plain", *flags)])
+    own = work / f"{name}-self-cpu"
+    tree = run_cpu([sys.executable, "-c", _SELF_CPU, str(own), *crawl_command(site, toml, work / f"{name}-plain",
+                                                                               *flags)[1:]])
+    cpu = float(own.read_text())
     pages = warc_pages(work / f"{name}-plain")
     prof = work / f"{name}.prof"
     module_and_args = crawl_command(site, toml, work / f"{name}-profiled", *flags)[1:]    # without "-m"
     run_cpu([sys.executable, "-c", _PROFILED, str(prof), *module_and_args])
     times = stage_times(prof)
     profiled = sum(times.values())
-    print(f"\n{name}: {pages} pages, {cpu / max(pages, 1) * 1000:.1f} CPU ms/page (whole tree, unprofiled); "
-          f"profile in {prof}")
-    print("| stage | CPU ms/page | share |\n|---|---|---|")
-    python_ms = 0.0
+    per_page = 1000 / max(pages, 1)
+    print(f"\n{name}: {pages} pages, {tree * per_page:.1f} CPU ms/page (whole tree, unprofiled), "
+          f"{cpu * per_page:.1f} of them in the crawl's own process; profile in {prof}")
+    print("| stage | CPU ms/page | share of the crawl process |\n|---|---|---|")
     for stage, seconds in sorted(times.items(), key=lambda kv: -kv[1]):
         share = seconds / profiled
-        ms = share * cpu / max(pages, 1) * 1000
-        python_ms += ms
-        print(f"| {stage} | {ms:.1f} | {share * 100:.0f}% |")
+        print(f"| {stage} | {share * cpu * per_page:.1f} | {share * 100:.0f}% |")
+    if tree - cpu > 0.05 * tree:
+        print(f"| {BROWSER} | {(tree - cpu) * per_page:.1f} | |")
 
 
 def redis_ops(site: Served, toml: Path, work: Path, workers: int) -> None:
@@ -166,8 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--render-articles", type=int, default=20, help="articles of the rendered site (0: skip)")
     p.add_argument("--workers", type=int, default=2, help="workers of the Redis measurement (0: skip)")
     p.add_argument("--redis-only", action="store_true", help="only the Redis measurement")
+    p.add_argument("--checkout", type=Path, default=ROOT,
+                   help="crawl with the archiver in this checkout (default: this one), to profile before and after")
     p.add_argument("--keep", type=Path, help="keep the profiles (.prof, for snakeviz or flameprof) here")
     args = p.parse_args(argv)
+    global CHECKOUT
+    CHECKOUT = args.checkout.resolve()
     work = Path(args.keep or tempfile.mkdtemp(prefix="news-profile-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"workdir {work}; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
