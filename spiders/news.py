@@ -30,7 +30,7 @@ from archiver.capture.render import capture_of
 from archiver.capture.source import archived_source
 from archiver.crawl.session import ArchiveSession
 from archiver.extraction.workers import ExtractionWorkers, default_workers
-from archiver.failures import FailureReason, count_failure, failure_reason, stop_on_disk_full
+from archiver.failures import FailureReason, count_failure, failure_handled, failure_reason, stop_on_disk_full
 from archiver.history.tracker import HistoryTracker, Visit, validators_of
 from archiver.crawl.frontier_commits import FrontierCommits
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
@@ -341,3 +341,4 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             return
         count_failure(self.crawler, reason, request.url, failure.getErrorMessage())
         self.session.state.mark_failed(self.session.crawl_id, request.meta.get("archiver_url", request.url), reason)
+        self.crawler.signals.send_catch_log(signal=failure_handled, request=request)

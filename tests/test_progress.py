@@ -137,3 +137,12 @@ def test_a_cron_run_prints_warnings_and_the_summary_only(sample, tmp_path):
     verbose = _cron_run(sample, tmp_path / "out-info", "--log-level", "INFO")
     assert verbose.returncode == 0, verbose.stderr[-2000:]
     assert " INFO: " in verbose.stderr and "Dumping Scrapy stats" in verbose.stderr
+
+
+@pytest.mark.slow
+def test_a_cron_run_with_workers_prints_the_summary_only(sample, tmp_path):
+    """The coordinator of --workers follows the same rule: no progress or INFO lines off a terminal."""
+    proc = _cron_run(sample, tmp_path / "out", "--workers", "2")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert " INFO: " not in proc.stderr and "progress" not in proc.stderr, proc.stderr
+    assert re.search(r"status +finished \(0\)", proc.stderr), "no summary"

@@ -92,9 +92,9 @@ class DistributedRun:
         return self.targets
 
     def _configure_logging(self) -> None:
-        """The coordinator's own lines (progress off a terminal, dead workers), like a crawl's."""
+        """The coordinator's own lines (dead workers; progress with --log-level INFO), like a crawl's."""
         mode = "json" if self.options.json_log else display_mode(self.options.progress)
-        install_terminal_logging(mode, terminal_level(mode, self.options.log_level or "INFO"))
+        install_terminal_logging(mode, terminal_level(mode, self.options.log_level))
 
     def _crawl(self, url: str, private: bool) -> None:
         client = connect(url)
