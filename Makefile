@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 CONSTRAINTS := constraints.txt
 TOOLS_CONSTRAINTS := constraints-tools.txt
 
-.PHONY: setup demo test test-fast lock bench python-venv chromium test-tools bench-tools tools eval-tools eval-real eval-corpus eval-body clean
+.PHONY: setup demo test test-fast lock bench bench-profile python-venv chromium test-tools bench-tools tools eval-tools eval-real eval-corpus eval-body clean
 
 # Install Debian packages when a command is missing: $(call need,COMMAND,PACKAGE...)
 # (scripts/apt-install waits for a busy apt and installs no recommended packages)
@@ -134,6 +134,11 @@ lock: python-venv
 # options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--rounds 5 --json bench.json".
 bench: setup bench-tools
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+# Where a page's CPU goes, by stage (cProfile on the CPU clock), and Redis operations per page
+# (see bench/profile.py); e.g. make bench-profile PROFILE_ARGS="--articles 800 --keep /tmp/prof".
+bench-profile: setup bench-tools
+	$(VENV)/bin/python bench/profile.py $(PROFILE_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS_VENV) $(EVAL_VENV) .eval-cache

@@ -223,6 +223,13 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         pending += [current.__cause__, current.__context__]
 
 
+# Signal: a spider's errback is done with a failed request (counted, recorded, what follows from it
+# queued); sent with request=. Scrapy runs errbacks outside the spider middlewares, and a failure
+# raised by a downloader middleware's process_response (DOWNLOAD_MAXSIZE while decompressing)
+# reaches no process_exception, so this is where a distributed worker releases such a request.
+failure_handled = object()
+
+
 def count_failure(crawler: Crawler, reason: FailureReason, url: str, message: str = "") -> None:
     """The one place a page failure is counted and logged (one line, reason first).
 

@@ -1,8 +1,10 @@
 """The item files of a crawl folder: ``items.jsonl``, ``items.csv`` and the text exports in ``articles/``.
 
 An article counts as archived in the crawl state only once its item is on
-disk, so items are appended one at a time and flushed and fsynced before the
-state commit (``ItemFiles.append``). The WARC's ``urn:article:`` metadata
+disk, so items are appended one at a time (``ItemFiles.append``) and the state
+commit waits for an fsync of both files (``ItemFiles.sync``) that began after
+the item was written; one fsync serves every item written before it began
+(``pipelines.item_files``: a group commit). The WARC's ``urn:article:`` metadata
 records hold every item too; ``rebuild_item_files`` rewrites the three from
 them after a kill, so a resumed crawl's files list each archived article
 exactly once, in the order the crawl archived them.
@@ -67,10 +69,14 @@ class ItemFiles:
             exporter.start_exporting()
 
     def append(self, item: Article) -> None:
-        """Write the item's line to both files; returns once both are on disk."""
+        """Write the item's line to both files (to the OS, not yet to disk: see ``sync``)."""
         for exporter, handle in zip(self._exporters, (self._jsonl, self._csv)):
             exporter.export_item(item)
             handle.flush()
+
+    def sync(self) -> None:
+        """Both files on disk, with every line appended before this call began (safe in a thread)."""
+        for handle in (self._jsonl, self._csv):
             os.fsync(handle.fileno())
 
     def close(self) -> None:

@@ -91,9 +91,13 @@ ARCHIVER_REDIS_URL = None               # set by `crawl --workers/--redis` and `
 # sets "archiver.distributed.backends.shared_backends".
 ARCHIVER_STATE_BACKENDS = None
 ARCHIVER_REDIS_PREFIX = "archiver"      # namespace of the crawl keys (the digest index keeps Browsertrix's names)
+ARCHIVER_RESUME_RECOVER = True          # a resumed crawl first rebuilds its item files from its WARC files
+                                        # (off in workers: they share the folder; the coordinator's join does it)
 ARCHIVER_WORKER_ID = None               # this worker's name (in its WARC file names); set by the CLI
 ARCHIVER_REDIS_LEASE_TTL = 30           # s; a worker's lease on a request lapses this long after it stops renewing
 ARCHIVER_REDIS_MAX_RETAKES = 3          # a request whose workers keep dying is given up after this many retakes
+ARCHIVER_HOST_CONCURRENCY = 0           # requests at once to one host, crawl-wide, held in Redis (0: CONCURRENT_REQUESTS_
+                                        # PER_DOMAIN; a coordinator's N workers each get 1/N of it as their own)
 ARCHIVER_REDIS_MAX_HELD = 0             # leases one worker holds at once (0: CONCURRENT_REQUESTS_PER_DOMAIN)
 ARCHIVER_REDIS_POLL = 0.1               # s; how often a worker with nothing to do asks Redis for work
 ARCHIVER_REDIS_PROGRESS_INTERVAL = 1.0  # s; how often a worker publishes its figures (live display, crawl.json)

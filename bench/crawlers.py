@@ -91,6 +91,7 @@ def _wget(url: str, workdir: Path) -> list[str]:
 
 
 WORKERS = 2        # the distributed rows: `archiver crawl --workers 2` (a private redis-server)
+SCALING_WORKERS = (1, 2, 4)   # the static scaling curve: on 2 cores, 4 workers must not be slower than 2
 
 
 def bare_render(pages: int, screenshots: bool = False) -> str:
@@ -122,8 +123,10 @@ def crawlers(profile: Path, outlet: str) -> dict[str, CrawlerSpec]:
             CrawlerSpec(bare_render(pages), _spider("scrapy_render.py", "--pages-at-once", str(pages)), spider_pages),
             CrawlerSpec(bare_render(pages, True),
                         _spider("scrapy_render.py", "--screenshots", "--pages-at-once", str(pages)), spider_pages),
-            arch(archiver_static(workers), "--render", "never", *distributed),
             arch(archiver_render(workers), "--render", "always", "--no-screenshots", *distributed),
             arch(archiver_render(workers, True), "--render", "always", *distributed),
         ]
+    for workers in SCALING_WORKERS:
+        distributed = ("--workers", str(workers)) if workers > 1 else ()
+        specs.append(arch(archiver_static(workers), "--render", "never", *distributed))
     return {spec.name: spec for spec in specs}

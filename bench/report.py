@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -23,6 +24,12 @@ class RunResult:
     requests: int
     warc_bytes: int
     load_avg: float            # 1-minute load average when the run started
+    cores: int = field(default_factory=lambda: os.cpu_count() or 1)
+
+    @property
+    def over_load(self) -> bool:
+        """Started while more was runnable than the machine has cores: its wall figures are suspect."""
+        return self.load_avg > self.cores
 
     @property
     def pages_per_s(self) -> float:
@@ -121,6 +128,8 @@ def table(summaries: list[Summary]) -> Table:
             for b in summaries if b.tier == s.tier and b.baseline and b.crawler != s.crawler
         ) if not s.baseline else "baseline"
         failed = f" ({s.failed_runs} failed)" if s.failed_runs else ""
+        loaded = sum(1 for r in s.runs if r.over_load)
+        failed += f" ({loaded} over load)" if loaded else ""
         out.add_row(s.tier, s.crawler, f"{len(s.runs)}{failed}", *(s.spread(m) for m in METRICS), ratios)
     return out
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rich.console import Console  # noqa: E402
 
 from bench import sitegen  # noqa: E402
-from bench.crawlers import (ROOT, TABS, WORKERS, CrawlerSpec, archiver_render, archiver_static,  # noqa: E402
+from bench.crawlers import (ROOT, SCALING_WORKERS, TABS, WORKERS, CrawlerSpec, archiver_render, archiver_static,  # noqa: E402
                             bare_render, crawlers, dom_records, warc_bytes)
 from bench.measure import run_measured  # noqa: E402
 from bench.report import RunResult, Target, as_json, print_report, ratio, summarize  # noqa: E402
@@ -113,6 +113,7 @@ class Bench:
         self.console.print(f"  r{round_} {tier:>12} | {crawler:<28} {pages:>5} pages "
                            f"{result.pages_per_s:7.1f}/s {result.cpu_ms_per_page:6.1f} CPU ms/page "
                            f"{result.peak_pss / 1e6:6.0f} MB  load {load:.1f}"
+                           + ("  OVER LOAD" if result.over_load else "")
                            + (f"  exit {measured.returncode}" if measured.returncode else ""), highlight=False)
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -120,7 +121,10 @@ class Bench:
 
     def rounds(self, tiers: list[Tier], rounds: int) -> None:
         for r in range(1, rounds + 1):
-            self.console.print(f"[bold]round {r}/{rounds}[/]")
+            load, cores = os.getloadavg()[0], os.cpu_count() or 1
+            mark = f" [bold red]OVER LOAD ({load:.1f} > {cores} cores): figures of this round are suspect[/]" \
+                if load > cores else ""
+            self.console.print(f"[bold]round {r}/{rounds}[/], 1-min load average {load:.1f}{mark}")
             for tier in tiers:
                 for crawler in tier.crawlers:
                     self.results.append(self.crawl(tier.name, tier.site, crawler, r))
@@ -214,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"16 clients {check.parallel_per_s:.0f} req/s")
         console.print("\n".join(notes), highlight=False)
         latent, scaling = LATENT.format(args.latency_ms), LATENT.format(args.scaling_latency_ms)
-        static = ("bare scrapy", "wget", archiver_static(1), archiver_static(WORKERS))
+        static = ("bare scrapy", "wget", *(archiver_static(n) for n in SCALING_WORKERS))
         renders = lambda png: (bare_render(TABS, png), bare_render(WORKERS * TABS, png),  # noqa: E731
                                archiver_render(1, png), archiver_render(WORKERS, png))
         tiers = [tier for key, tier in (
@@ -222,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             ("latent", Tier(latent, served["latent"], static)),
             ("render", Tier(RENDER, served["render"], renders(False))),
             ("shot", Tier(SHOT, served["render"], renders(True))),
-            ("scaling", Tier(scaling, served["scaling"], (archiver_static(1), archiver_static(WORKERS)))),
+            ("scaling", Tier(scaling, served["scaling"], tuple(archiver_static(n) for n in SCALING_WORKERS))),
         ) if key in args.tiers]
         bench = Bench(tmp, nginx, specs, console)
         bench.rounds(tiers, args.rounds)
@@ -276,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
                ratio(summaries, STATIC, archiver_static(WORKERS), archiver_static(1)), 1.0, True, aim=WORKERS),
         Target(f"static scaling 1 -> {two}, {args.scaling_latency_ms} ms",
                ratio(summaries, scaling, archiver_static(WORKERS), archiver_static(1)), 1.0, True, aim=WORKERS),
+        Target(f"static scaling {two} -> {SCALING_WORKERS[-1]} workers on {os.cpu_count()} cores, 0 ms",
+               ratio(summaries, STATIC, archiver_static(SCALING_WORKERS[-1]), archiver_static(WORKERS)), 1.0, True),
         Target(f"memory after {args.soak_pages or 'N'} rendered pages vs after 500",
                soak_result.growth if soak_result else None, 1.1, False),
         Target("repeated crawl WARC bytes vs first crawl", repeat, 0.10, False, unit=""),

@@ -23,7 +23,7 @@ import scrapy
 from scrapy.http import Response
 
 from archiver.discovery import Entry, Listing, ListingTooLarge, parse_feed, parse_sitemap, robots_sitemaps
-from archiver.failures import count_failure, failure_reason
+from archiver.failures import count_failure, failure_handled, failure_reason
 from archiver.sources import SourceRecord
 
 JUDGE_META_KEY = "archiver_judge_page"   # an article only if the page reads as one (archiver.verdict)
@@ -151,6 +151,10 @@ class ListingsMixin:
 
     def listing_failed(self, failure) -> Iterator[scrapy.Request]:
         """A robots.txt, sitemap or feed that could not be read: counted (a missing robots.txt is not), and on."""
+        yield from self._listing_failed(failure)
+        self.crawler.signals.send_catch_log(signal=failure_handled, request=failure.request)
+
+    def _listing_failed(self, failure) -> Iterator[scrapy.Request]:
         request = failure.request
         kind = request.meta.get("archiver_kind", "sitemap")
         reason = failure_reason(failure, request)

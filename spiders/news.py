@@ -31,7 +31,7 @@ from archiver.capture.walls import WALL_META_KEY, wall_of
 from archiver.capture.source import archived_source
 from archiver.crawl.session import ArchiveSession
 from archiver.extraction.workers import ExtractionWorkers, default_workers
-from archiver.failures import FailureReason, count_failure, failure_reason, stop_on_disk_full
+from archiver.failures import FailureReason, count_failure, failure_handled, failure_reason, stop_on_disk_full
 from archiver.history.tracker import HistoryTracker, Visit, validators_of
 from archiver.crawl.frontier_commits import FrontierCommits
 from archiver.outlets import OutletProfile, load_profiles, profile_for_url
@@ -199,14 +199,15 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.resume:
-            self.commits.recover()
+            if self.settings.getbool("ARCHIVER_RESUME_RECOVER"):
+                self.commits.recover()
             pending = self.session.state.pending(self.session.crawl_id)
             self.logger.info("resuming %s: %d pages still to archive", self.session.crawl_id, len(pending))
             for entry in pending:
                 request = self._page_request(entry.url, entry.kind, entry.depth, entry.listed_date,
                                              resumed=True)
                 if request:
-                    yield request.replace(dont_filter=True)
+                    yield request      # not dont_filter: workers resuming together queue each page once
         # a resumed crawl looks again too: a kill may have cut off a listing before its links were scheduled
         for url in map(self.profile.absolute, self.profile.start_urls):
             kind = "article" if self.profile.is_article(url) else "page"
@@ -391,6 +392,7 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             return
         wall = request.meta.get(WALL_META_KEY)       # a 4xx wall (archiver.capture.walls) says what it was
         self._failed(request, reason, f"{wall.describe()}: the WARC keeps it" if wall else failure.getErrorMessage())
+        self.crawler.signals.send_catch_log(signal=failure_handled, request=request)   # a lease may end here
 
     def _failed(self, request: scrapy.Request, reason: FailureReason, message: str) -> None:
         count_failure(self.crawler, reason, request.url, message)

@@ -18,10 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("nginx", 
 ROOT = Path(__file__).resolve().parents[1]
 CRAWLERS = ("bare scrapy", "wget", "bare scrapy-playwright (8 pages)", "bare scrapy-playwright +png (8 pages)",
             "bare scrapy-playwright (16 pages)", "bare scrapy-playwright +png (16 pages)",
-            "archiver static", "archiver static (2 workers)", "archiver render (8 tabs)",
+            "archiver static", "archiver static (2 workers)", "archiver static (4 workers)", "archiver render (8 tabs)",
             "archiver render +png (8 tabs)", "archiver render (2 workers, 16 tabs)",
             "archiver render +png (2 workers, 16 tabs)")
-TARGETS = 13                       # the last: replay QA pages/s over the crawl's
+TARGETS = 14                       # the last two: 4 workers not slower than 2, replay QA pages/s over the crawl's
 
 
 def test_quick_benchmark_reports_every_crawler_and_target(tmp_path: Path) -> None:

@@ -416,3 +416,96 @@ def test_resume_continues_a_killed_distributed_crawl_from_its_private_redis(samp
     _items_point_at_records(crawl_dir, items)
     assert not (crawl_dir / "redis").exists()                                 # removed once finished
     shutil.rmtree(short, ignore_errors=True)
+
+
+def _page_and_article_responses(crawl_dir: Path) -> set[str]:
+    """URLs of the HTML pages and articles fetched (responses and revisits), over every WARC file."""
+    return {r.uri for r in iter_records(warc_files([crawl_dir / "warc"]))
+            if r.type in ("response", "revisit") and r.mime.startswith("text/html")}
+
+
+@pytest.mark.slow
+def test_max_pages_is_one_budget_for_all_workers(sample, tmp_path):
+    """--max-pages 10 with 2 workers: 10 pages and articles between them, not 10 each."""
+    root = tmp_path / "out"
+    proc = _start_crawl(sample, root, "--workers", "2", "--render", "never", "--max-pages", "10")
+    _, stderr = proc.communicate(timeout=600)
+    assert proc.returncode == 0, stderr[-3000:]
+    [crawl_dir] = root.glob(f"{OUTLETS[0]}-*")
+    report = json.loads((crawl_dir / "crawl.json").read_text())
+    assert len(report["workers"]) == 2
+    counts = report["counts"]
+    assert 5 <= counts["pages"] + counts["articles"] <= 10, counts
+    fetched = {url for url in _page_and_article_responses(crawl_dir) if "sitemap" not in url}
+    assert len(fetched) <= 10, sorted(fetched)
+    assert report["redis"]["over_budget"] > 0, report["redis"]       # the budget did turn requests away
+
+
+@pytest.mark.slow
+def test_a_remote_worker_s_files_reach_the_crawl_folder_without_merge(sample, redis_url, tmp_path):
+    """A worker with its own output root, which the coordinator's machine sees (a shared mount): no merge needed.
+
+    The coordinator waits for it (it joined, by its heartbeat) and takes its files in.
+    """
+    main_root, other_root = tmp_path / "main", tmp_path / "mnt" / "other-machine"
+    proc = _start_crawl(sample, main_root, "--workers", "1", "--redis", redis_url, "--render", "never",
+                        "--set", "DOWNLOAD_DELAY=0.3")
+    client = redis.Redis.from_url(redis_url)
+    crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 60, "the crawl")[0]
+    other = subprocess.Popen([*ARCHIVER, "worker", "--redis", redis_url, "--out", str(other_root),
+                              "--worker-id", "elsewhere"], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    _, other_err = other.communicate(timeout=600)
+    _, stderr = proc.communicate(timeout=600)
+    assert proc.returncode == 0 and other.returncode == 0, stderr[-2000:] + other_err[-2000:]
+    main_dir = main_root / crawl_id
+    report = json.loads((main_dir / "crawl.json").read_text())
+    assert set(report["workers"]) >= {"elsewhere"} and len(report["workers"]) == 2
+    assert report["workers"]["elsewhere"]["finish_reason"] == "finished", report["workers"]   # its own report
+    assert report["workers"]["elsewhere"]["counts"]["responses"] > 0
+    assert report["redis"]["workers_elsewhere"] == {}
+    assert any(p.name.startswith(f"archiver-{OUTLETS[0]}-elsewhere-") for p in (main_dir / "warc").glob("*.warc.gz"))
+    assert (main_dir / "workers" / "elsewhere" / "items.jsonl").exists()
+    items = [json.loads(line) for line in (main_dir / "items.jsonl").read_text().splitlines()]
+    assert len(items) == len({i["url"] for i in items}) == 31
+    _verify_all(main_dir)
+    _items_point_at_records(main_dir, items)
+    merged = run_archiver("merge", main_dir)            # `archiver merge` stays, and changes nothing here
+    assert merged.returncode == 0, merged.stderr
+    assert len((main_dir / "items.jsonl").read_text().splitlines()) == 31
+
+
+@pytest.mark.slow
+def test_workers_resume_a_one_process_crawl_without_archiving_again(sample, sample_crawl, tmp_path):
+    """kill -9 of a one-process crawl, then --workers 2 --resume: what SQLite says is done is not fetched again."""
+    import sqlite3
+    root = tmp_path / "archive"
+    slow = ("--render", "never", "--set", "DOWNLOAD_DELAY=0.2")
+    proc = _start_crawl(sample, root, *slow, own_group=True)
+    crawl_dir = _wait_for(lambda: next(root.glob(f"{OUTLETS[0]}-*"), None), 60, "the crawl folder")
+
+    def done_urls() -> set[str]:
+        try:
+            with sqlite3.connect(root / "state.sqlite") as db:
+                return {url for (url,) in db.execute("SELECT url FROM frontier WHERE crawl_id = ? AND done = 1",
+                                                     (crawl_dir.name,))}
+        except sqlite3.Error:
+            return set()
+    _wait_for(lambda: len(done_urls()) >= 10, 240, "ten pages done")
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = done_urls()
+    first_files = set((crawl_dir / "warc").glob("*.warc.gz*"))
+    resumed = run_archiver("crawl", OUTLETS[0], "--out", root, f"--base-url={OUTLETS[0]}={sample.urls[OUTLETS[0]]}",
+                           "--workers", "2", "--resume", "--quiet", *slow)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert [p.name for p in root.glob(f"{OUTLETS[0]}-*")] == [crawl_dir.name]     # the same folder, continued
+    worker_files = [p for p in (crawl_dir / "warc").glob("*.warc.gz") if "-w1-" in p.name or "-w2-" in p.name]
+    assert worker_files and not set(worker_files) & first_files
+    again = {r.uri for r in iter_records(warc_files(worker_files)) if r.type in ("response", "revisit")} & done
+    assert not again, f"pages done before the resume were fetched again: {sorted(again)}"
+    report = json.loads((crawl_dir / "crawl.json").read_text())
+    assert report["finish_reason"] == "finished"
+    items = [json.loads(line) for line in (crawl_dir / "items.jsonl").read_text().splitlines()]
+    assert {i["url"] for i in items} == {i["url"] for i in sample_crawl.items(OUTLETS[0])}
+    _verify_all(crawl_dir)

@@ -109,3 +109,18 @@ def test_a_request_whose_workers_keep_dying_is_given_up(redis_url):
 def test_unreachable_redis_is_a_clear_error(tmp_path):
     with pytest.raises(RedisUnavailable, match="cannot reach Redis at redis://127.0.0.1:9/0"):
         connect("redis://127.0.0.1:9/0", timeout=1)
+
+
+def test_a_coordinator_s_workers_split_a_host_s_concurrency_and_redis_keeps_the_whole(tmp_path):
+    """--host-share N: each local worker's own Scrapy sends 1/N; the crawl-wide Redis limit stays whole."""
+    from archiver.crawl.runner import CrawlOptions, CrawlTarget
+    from archiver.distributed.worker import worker_settings
+    from archiver.outlets import Politeness
+
+    options = CrawlOptions(targets=["http://127.0.0.1:9/"], out=tmp_path)
+    target = CrawlTarget("site", {"url": "http://127.0.0.1:9/"}, tmp_path / "site-1", Politeness(concurrency=5))
+    alone = worker_settings("redis://127.0.0.1:9/0", "w1")(options, target)
+    assert alone.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 5 and not alone.getint("ARCHIVER_HOST_CONCURRENCY")
+    shared = worker_settings("redis://127.0.0.1:9/0", "w1", host_share=2)(options, target)
+    assert shared.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 3        # ceil(5 / 2)
+    assert shared.getint("ARCHIVER_HOST_CONCURRENCY") == 5

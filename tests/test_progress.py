@@ -109,3 +109,41 @@ def test_quiet_terminal_and_a_summary_that_fits_80_columns(sample, tmp_path):
         for reason in report["failures"]:
             assert re.search(rf"\b{re.escape(reason)}: \d+", history), f"failure reason {reason} not whole"
     assert any(json.loads((f / "crawl.json").read_text())["failures"] for f in folders), "no failure to show"
+
+
+def _cron_run(sample, out, *extra: str) -> subprocess.CompletedProcess:
+    """A crawl as cron runs it: no terminal on stdin, stdout or stderr."""
+    base = sample.urls["themoscowtimes"]
+    return subprocess.run([*ARCHIVER, "crawl", "themoscowtimes", "--out", str(out), "--render", "never",
+                           f"--base-url=themoscowtimes={base}", "--max-pages", "20",
+                           "--set", "DOWNLOAD_MAXSIZE=20000", *extra],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+@pytest.mark.slow
+def test_a_cron_run_prints_warnings_and_the_summary_only(sample, tmp_path):
+    """Off a terminal and without --quiet: warnings and the summary; Scrapy's listing and stats in crawl.log."""
+    proc = _cron_run(sample, tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    print(proc.stderr)
+    assert " INFO: " not in proc.stderr and " DEBUG: " not in proc.stderr, proc.stderr
+    assert "Dumping Scrapy stats" not in proc.stderr and "Overridden settings" not in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert " WARNING: " in proc.stderr, "pages over 20 kB fail as too-large: their warnings must still show"
+    assert re.search(r"status +finished \(0\)", proc.stderr), "no summary"
+    [log] = (tmp_path / "out").glob("*/crawl.log")
+    text = log.read_text()
+    assert "Overridden settings" in text and "Dumping Scrapy stats" in text
+
+    verbose = _cron_run(sample, tmp_path / "out-info", "--log-level", "INFO")
+    assert verbose.returncode == 0, verbose.stderr[-2000:]
+    assert " INFO: " in verbose.stderr and "Dumping Scrapy stats" in verbose.stderr
+
+
+@pytest.mark.slow
+def test_a_cron_run_with_workers_prints_the_summary_only(sample, tmp_path):
+    """The coordinator of --workers follows the same rule: no progress or INFO lines off a terminal."""
+    proc = _cron_run(sample, tmp_path / "out", "--workers", "2")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert " INFO: " not in proc.stderr and "progress" not in proc.stderr, proc.stderr
+    assert re.search(r"status +finished \(0\)", proc.stderr), "no summary"

@@ -14,7 +14,7 @@ def run(args: argparse.Namespace) -> int:
     from archiver.distributed.worker import default_worker_id, run_worker
     try:
         return run_worker(args.redis, args.crawl_ids, args.worker_id or default_worker_id(), args.out,
-                          prefix=args.prefix, log_level=args.log_level)
+                          prefix=args.prefix, log_level=args.log_level, host_share=args.host_share)
     except RedisUnavailable as exc:
         print(f"error: {exc}; is the crawl's Redis running, and is {safe_url(args.redis)} the right URL?",
               file=sys.stderr)
@@ -34,4 +34,7 @@ def register(subparsers) -> None:
     parser.add_argument("--worker-id", help="this worker's name, in its WARC files (default: HOST-PID)")
     parser.add_argument("--prefix", default="archiver", help="key prefix of the crawl in Redis")
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--host-share", type=int, default=1, metavar="N",
+                        help="send at most 1/N of a host's concurrency from this worker (a coordinator's N "
+                             "workers each take 1/N; Redis holds them all to the whole); default: 1")
     parser.set_defaults(func=run)

@@ -3,7 +3,9 @@
 On a terminal only warnings reach the screen, through rich's handler on the
 Console of the live display; everything at INFO and up (Scrapy's start-up
 listing, its stats dump) goes to ``crawl.log`` in the crawl folder. Off a
-terminal (cron), lines go to stderr as before, or as JSON with --json-log.
+terminal (cron) the same warnings go to stderr as plain lines, so a scheduled
+run mails only what needs reading; --log-level INFO brings the rest back.
+--json-log writes INFO and up as JSON, for log collectors.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from scrapy.exceptions import NotConfigured
 from archiver.crawl.terminal import console
 from archiver.terminaltext import visible
 
-TERMINAL_LEVELS = {"live": "WARNING", "quiet": "WARNING", "plain": "INFO", "json": "INFO"}
+TERMINAL_LEVELS = {"live": "WARNING", "quiet": "WARNING", "plain": "WARNING", "json": "INFO"}
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
 
 

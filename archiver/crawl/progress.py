@@ -2,8 +2,8 @@
 
 On a terminal: a live rich table, one row per crawl (pages, renders, articles,
 WARC bytes, errors, rate, ETA when --max-pages is set). Elsewhere (cron,
-pipes): one plain log line every ARCHIVER_PROGRESS_LOG_INTERVAL seconds. Quiet:
-nothing.
+pipes): one INFO log line every ARCHIVER_PROGRESS_LOG_INTERVAL seconds, in
+crawl.log (and on stderr with --log-level INFO). Quiet: nothing.
 """
 
 from __future__ import annotations

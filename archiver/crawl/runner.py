@@ -46,7 +46,7 @@ class CrawlOptions:
     base_urls: dict[str, str] = field(default_factory=dict)   # outlet -> where it is served
     chromium: str | None = defaults.ARCHIVER_CHROMIUM
     operator: str = defaults.ARCHIVER_OPERATOR
-    log_level: str | None = None  # on the terminal; None: warnings on a terminal, INFO elsewhere
+    log_level: str | None = None  # on stderr; None: warnings (INFO with --json-log)
     block_private_addresses: bool | None = None   # None: on for URL targets and --config, off otherwise
     page_timeout: float | None = None
     discover_only: bool = False   # read robots.txt, sitemaps, feeds and pages; fetch no article

@@ -254,6 +254,12 @@ class CrawlState:
         return bool(self._run("SELECT 1 FROM frontier WHERE crawl_id = ? AND url = ? AND done = 1",
                               (crawl_id, url)))
 
+    def frontier_rows(self, crawl_id: str) -> list[tuple[FrontierEntry, bool, str | None]]:
+        """Every page the crawl scheduled: (entry, done, failure reason), for a resume elsewhere."""
+        rows = self._run("SELECT url, kind, depth, listed_date, done, reason FROM frontier WHERE crawl_id = ?",
+                         (crawl_id,))
+        return [(FrontierEntry(*row[:4]), bool(row[4]), row[5]) for row in rows]
+
     def pending(self, crawl_id: str) -> list[FrontierEntry]:
         rows = self._run("SELECT url, kind, depth, listed_date FROM frontier "
                          "WHERE crawl_id = ? AND done = 0 ORDER BY kind DESC, depth", (crawl_id,))

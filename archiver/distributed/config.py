@@ -46,6 +46,6 @@ def load(client: redis.Redis, prefix: str, crawl_id: str, out: Path | None) -> t
     if out is not None:
         options.out = out
     target = data["target"]
-    kwargs = {k: v for k, v in target["spider_kwargs"].items() if k != "resume"}   # Redis holds the frontier
+    kwargs = dict(target["spider_kwargs"])   # with resume: the pages not done are queued again (seen once)
     politeness = Politeness(**target["politeness"])
     return options, CrawlTarget(target["name"], kwargs, options.out / crawl_id, politeness)

@@ -3,11 +3,13 @@
 The coordinator does no crawling itself. It takes the outlet locks, starts a
 private ``redis-server`` when no ``--redis`` is given, publishes each crawl's
 options to Redis, starts N ``archiver worker`` processes on this machine and
-waits for them while it shows their figures (per worker and in total, read
-from Redis). A worker that dies is reported; its leased requests lapse back
-into the queue and the others crawl them. When the workers are done it joins
-their outputs into each crawl folder (``merge.finish``) and commits the crawl's
-digests and archived articles to the output root's SQLite files.
+waits for them, and for every worker that joined from elsewhere (``roster``),
+while it shows their figures (per worker and in total, read from Redis). A
+worker that dies is reported; its leased requests lapse back into the queue
+and the others crawl them. When every worker is done it takes in the files of
+workers that wrote under another output root this machine can see (a shared
+mount), joins the outputs into each crawl folder (``merge.finish``) and commits
+the crawl's digests and archived articles to the output root's SQLite files.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from archiver.distributed.dedup import RedisDigestIndex
 from archiver.distributed.frontier import RedisFrontier
 from archiver.distributed.keys import CrawlKeys, crawls_key
 from archiver.distributed.lock import RedisOutletLock
+from archiver.distributed.roster import JoinedWorker, joined_workers
 from archiver.distributed.server import PrivateRedis
 from archiver.distributed.state import RedisCrawlState
 from archiver.distributed.worker import default_worker_id
@@ -90,9 +93,9 @@ class DistributedRun:
         return self.targets
 
     def _configure_logging(self) -> None:
-        """The coordinator's own lines (progress off a terminal, dead workers), like a crawl's."""
+        """The coordinator's own lines (dead workers; progress with --log-level INFO), like a crawl's."""
         mode = "json" if self.options.json_log else display_mode(self.options.progress)
-        install_terminal_logging(mode, terminal_level(mode, self.options.log_level or "INFO"))
+        install_terminal_logging(mode, terminal_level(mode, self.options.log_level))
 
     def _crawl(self, url: str, private: bool) -> None:
         client = connect(url)
@@ -101,6 +104,8 @@ class DistributedRun:
         try:
             open_crawl_folders(self.options, self.targets)         # once Redis answers and the locks hold
             for target in self.targets:
+                if target.spider_kwargs.get("resume"):
+                    self._adopt_local_frontier(client, target)
                 config.publish(client, self.prefix, self.options, target)
             workers = self._start_workers(url)
             lost = self._watch(client, workers, redis_locks)
@@ -109,6 +114,16 @@ class DistributedRun:
         finally:
             for lock in redis_locks:
                 lock.release()
+
+    def _adopt_local_frontier(self, client, target: CrawlTarget) -> None:
+        """Resuming a one-process crawl: what its SQLite state says is done is not archived again."""
+        state = RedisCrawlState(client, self.prefix, CrawlState(self.options.out / "state.sqlite"))
+        try:
+            adopted = state.adopt_local_frontier(target.crawl_dir.name)
+        finally:
+            state.close()
+        if adopted:
+            logger.info("%s: %d pages of its one-process frontier now in Redis", target.crawl_dir.name, adopted)
 
     def _start_workers(self, url: str) -> list[LocalWorker]:
         logs = self.targets[0].crawl_dir / "workers"
@@ -120,6 +135,7 @@ class DistributedRun:
             crawl_ids = [arg for t in self.targets for arg in ("--crawl-id", t.crawl_dir.name)]
             args = [sys.executable, "-m", "archiver.cli", "worker", "--redis", url, "--out", str(self.options.out),
                     "--worker-id", worker_id, "--prefix", self.prefix, "--log-level", self.options.log_level or "INFO",
+                    "--host-share", str(self.workers),
                     *crawl_ids]
             log = logs / f"{worker_id}.log"
             with open(log, "ab") as fh:
@@ -179,7 +195,7 @@ class DistributedRun:
         last_line = 0.0
         figures: dict[str, dict[str, dict]] = {}
         try:
-            while any(w.process.poll() is None for w in workers):
+            while any(w.process.poll() is None for w in workers) or self._others_at_work(client, workers):
                 time.sleep(0.5)
                 try:
                     figures = self._figures(client)
@@ -205,7 +221,41 @@ class DistributedRun:
                 live.stop()
         return {worker_id: row for rows in figures.values() for worker_id, row in rows.items()}
 
+    def _joined(self, client) -> dict[str, list[JoinedWorker]]:
+        return {t.crawl_dir.name: joined_workers(client, CrawlKeys(self.prefix, t.crawl_dir.name))
+                for t in self.targets}
+
+    def _others_at_work(self, client, workers: list[LocalWorker]) -> bool:
+        """A worker from elsewhere still crawling, its heartbeat live (Redis trouble: no one to wait for)."""
+        local = {w.worker_id for w in workers}
+        try:
+            joined = self._joined(client)
+        except Exception as exc:
+            logger.debug("no roster from Redis: %s", exc)
+            return False
+        return any(w.at_work and w.worker_id not in local for each in joined.values() for w in each)
+
     # --- at the end -----------------------------------------------------------
+    def _take_in(self, target: CrawlTarget, joined: list[JoinedWorker]) -> dict[str, str]:
+        """Copy in the files of workers that wrote under another output root this machine sees.
+
+        Returns the workers whose folders it cannot see (they need ``archiver merge``), with where they are.
+        """
+        elsewhere = {}
+        for worker in joined:
+            folder = worker.folder
+            if folder is None or folder.resolve() == target.crawl_dir.resolve():
+                continue
+            if folder.is_dir():
+                merge.copy_into(folder, target.crawl_dir)
+                logger.info("took in worker %s's files from %s", worker.worker_id, folder)
+            else:
+                elsewhere[worker.worker_id] = f"{worker.host}:{folder}"
+                logger.warning("worker %s wrote to %s on %s, which this machine cannot see: join it with "
+                               "`archiver merge %s <that folder>`", worker.worker_id, folder, worker.host,
+                               target.crawl_dir)
+        return elsewhere
+
     def _finish(self, client, url: str, target: CrawlTarget, workers: list[LocalWorker],
                 last_figures: dict[str, dict]) -> None:
         crawl_id = target.crawl_dir.name
@@ -215,6 +265,7 @@ class DistributedRun:
                             "workers_exit": {w.worker_id: w.process.returncode for w in workers}}
         frontier_done = True
         try:
+            redis_info["workers_elsewhere"] = self._take_in(target, joined_workers(client, keys))
             frontier = RedisFrontier(client, keys, "coordinator")
             frontier.reclaim()
             frontier_done = not frontier.has_work()
@@ -237,4 +288,5 @@ class DistributedRun:
         merge.finish(target.crawl_dir, redis=redis_info, lost_workers=last_figures, frontier_done=frontier_done)
         if frontier_done and "error" not in redis_info:
             client.srem(crawls_key(self.prefix), crawl_id)
-            client.delete(keys.queue, keys.requests, keys.pending, keys.seen, keys.counter, keys.retakes)
+            client.delete(keys.queue, keys.requests, keys.pending, keys.seen, keys.counter, keys.retakes,
+                         keys.budget)

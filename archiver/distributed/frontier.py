@@ -17,12 +17,21 @@ import redis
 
 from archiver.distributed.keys import CrawlKeys
 
-# KEYS: seen, queue, requests, counter, pending, stats, parent lease
-# ARGV: fingerprint, blob, priority, dont_filter (0/1), parent id ('' if none)
+# KEYS: seen, queue, requests, counter, pending, stats, parent lease, page budget
+# ARGV: fingerprint, blob, priority, dont_filter (0/1), parent id ('' if none), max pages (0: none),
+#       counted (1: a new page or article, which takes one from the crawl-wide --max-pages budget)
 _ENQUEUE = """
 local added = 0
 local fresh = redis.call('sadd', KEYS[1], ARGV[1])
-if fresh == 1 or ARGV[4] == '1' then
+local force = ARGV[4] == '1'
+if fresh == 1 and ARGV[7] == '1' and tonumber(ARGV[6]) > 0 then
+  if redis.call('incr', KEYS[8]) > tonumber(ARGV[6]) then
+    redis.call('hincrby', KEYS[6], 'over_budget', 1)
+    fresh = 0
+    force = false
+  end
+end
+if fresh == 1 or force then
   added = redis.call('incr', KEYS[4])
   redis.call('hset', KEYS[3], added, ARGV[2])
   redis.call('zadd', KEYS[2], -tonumber(ARGV[3]) * 1e9 + added, added)
@@ -127,12 +136,17 @@ class RedisFrontier:
         self._reclaim = client.register_script(_RECLAIM)
 
     def enqueue(self, fingerprint: str, blob: bytes, priority: int, *, dont_filter: bool = False,
-                parent: str | None = None) -> str | None:
-        """Queue a request unless seen; a retry or redirect hands over its parent's lease."""
+                parent: str | None = None, max_pages: int = 0, counted: bool = False) -> str | None:
+        """Queue a request unless seen; a retry or redirect hands over its parent's lease.
+
+        A *counted* request (a new page or article) takes one from the crawl-wide
+        budget of *max_pages* (0: none); past it, it is not queued.
+        """
         k = self.keys
         added = self._enqueue(
-            keys=[k.seen, k.queue, k.requests, k.counter, k.pending, k.stats, k.lease(parent or "-")],
-            args=[fingerprint, blob, priority, "1" if dont_filter else "0", parent or ""])
+            keys=[k.seen, k.queue, k.requests, k.counter, k.pending, k.stats, k.lease(parent or "-"), k.budget],
+            args=[fingerprint, blob, priority, "1" if dont_filter else "0", parent or "", max_pages,
+                  "1" if counted and not parent else "0"])
         return str(added) if added else None
 
     def lease(self) -> Lease | None:

@@ -9,6 +9,7 @@ Per crawl, under ``<prefix>:<crawl id>``:
 ``:p:<id>``  string, worker id, with an expiry: the lease; when it lapses the
         request goes back into ``:q``
 ``:n``  counter for request ids
+``:budget``  counter of pages and articles queued, against the crawl-wide ``--max-pages``
 ``:f``  list, request ids given up after ``ARCHIVER_REDIS_MAX_RETAKES`` retakes
 ``:stats``  hash, crawl-wide counters (leased, acked, retaken, handed_over)
 ``:w:<worker>``  hash, a worker's live figures; ``:workers`` the set of worker ids
@@ -47,6 +48,7 @@ class CrawlKeys:
     pending = property(lambda self: self._k("p"))
     lease_prefix = property(lambda self: self._k("p:"))
     counter = property(lambda self: self._k("n"))
+    budget = property(lambda self: self._k("budget"))
     failed = property(lambda self: self._k("f"))
     retakes = property(lambda self: self._k("retakes"))
     stats = property(lambda self: self._k("stats"))

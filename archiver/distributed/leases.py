@@ -5,7 +5,8 @@ A request is acknowledged when it is finished with, never before:
 * its callback's output was handed on (new requests queued in Redis, items
   through the pipelines): ``LeaseSpiderMiddleware``, after the output ends;
 * or its download failed for good (after retries), or a downloader middleware
-  dropped it (robots.txt, already archived): ``LeaseDownloaderMiddleware``;
+  dropped it (robots.txt, already archived), or the spider's errback is done
+  with it (``archiver.failures.failure_handled``): ``LeaseDownloaderMiddleware``;
 * a retry or redirect of it hands the lease over to the new request when that
   is queued (one Lua script: ``RedisFrontier.enqueue``).
 
@@ -30,6 +31,7 @@ from twisted.internet import task
 from archiver.distributed.connection import safe_url, shared_client
 from archiver.distributed.frontier import RedisFrontier
 from archiver.distributed.keys import CrawlKeys
+from archiver.failures import failure_handled
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +191,7 @@ class LeaseDownloaderMiddleware:
     def __init__(self, crawler: Crawler):
         self.book = LeaseBook.of(crawler)
         crawler.signals.connect(self.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(self.failure_handled, signal=failure_handled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "LeaseDownloaderMiddleware":
@@ -199,4 +202,8 @@ class LeaseDownloaderMiddleware:
         return None
 
     def request_dropped(self, request: Request, spider=None) -> None:
+        self.book.ack(request)
+
+    def failure_handled(self, request: Request, **kwargs) -> None:
+        """The spider's errback is done with it (a failure no process_exception saw: too large, say)."""
         self.book.ack(request)

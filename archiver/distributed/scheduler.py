@@ -13,6 +13,10 @@ The same poll closes the spider as soon as the whole crawl is done (nothing
 queued or leased anywhere, nothing running here), where the engine would
 only notice at its next 5-second heartbeat.
 
+``--max-pages`` is a budget for the whole crawl: every new page or article
+queued takes one from a counter in Redis (in the enqueue script), so N workers
+archive at most that many between them.
+
 A worker holds at most ``ARCHIVER_REDIS_MAX_HELD`` leases (default: the
 per-host concurrency), so it never hoards requests that wait in its own
 downloader while other workers have nothing to do.
@@ -32,6 +36,8 @@ from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
 from archiver.distributed.leases import LEASE_META_KEY, LeaseBook
+
+BUDGETED_KINDS = ("page", "article")     # what --max-pages counts (NewsSpider's pages_scheduled)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +61,7 @@ class RedisScheduler(BaseScheduler):
         self.frontier = self.book.frontier
         self.fingerprinter = crawler.request_fingerprinter
         self.poll_interval = crawler.settings.getfloat("ARCHIVER_REDIS_POLL")
+        self.max_pages = crawler.settings.getint("ARCHIVER_MAX_PAGES")    # crawl-wide, held in Redis
         self.max_held = (crawler.settings.getint("ARCHIVER_REDIS_MAX_HELD")
                          or crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         self.spider: Spider | None = None
@@ -102,7 +109,8 @@ class RedisScheduler(BaseScheduler):
         blob = pickle.dumps(data, protocol=4)
         fingerprint = self.fingerprinter.fingerprint(request).hex()
         added = self.book.call(self.frontier.enqueue, fingerprint, blob, request.priority,
-                               dont_filter=request.dont_filter, parent=parent)
+                               dont_filter=request.dont_filter, parent=parent, max_pages=self.max_pages,
+                               counted=request.meta.get("archiver_kind") in BUDGETED_KINDS)
         stats = self.crawler.stats
         if added:
             stats.inc_value("scheduler/enqueued/redis")

@@ -100,8 +100,32 @@ class RedisCrawlState:
         return raw is not None and json.loads(raw)["done"] == 1
 
     def pending(self, crawl_id: str) -> list[FrontierEntry]:
-        """Nothing: in a distributed crawl the Redis queue itself holds what is left to do."""
-        return []
+        """Pages scheduled and not done, as the one-process state orders them (lists first, nearest first).
+
+        Workers queue them again when a crawl resumes; the queue's seen set keeps
+        each once, and a resumed distributed crawl has them queued already.
+        """
+        entries = []
+        for url, raw in self.client.hscan_iter(self._frontier(crawl_id), count=500):
+            entry = json.loads(raw)
+            if not entry["done"]:
+                entries.append(FrontierEntry(url.decode(), entry["kind"], entry["depth"], entry["listed_date"]))
+        return sorted(entries, key=lambda e: (e.kind != "page", e.depth, e.url))
+
+    def adopt_local_frontier(self, crawl_id: str) -> int:
+        """A one-process crawl resumed by workers: its SQLite frontier (done flags too) into Redis.
+
+        Entries already in Redis are kept (a resumed distributed crawl); returns how many were added.
+        """
+        key = self._frontier(crawl_id)
+        pipe = self.client.pipeline(transaction=False)
+        rows = self.local.frontier_rows(crawl_id)
+        for entry, done, reason in rows:
+            value = {"kind": entry.kind, "depth": entry.depth, "listed_date": entry.listed_date, "done": int(done)}
+            if reason:
+                value["reason"] = reason
+            pipe.hsetnx(key, entry.url, json.dumps(value))
+        return sum(pipe.execute()) if rows else 0
 
     def close(self) -> None:
         self.local.close()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import socket
 import time
+from pathlib import Path
 
+import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -23,6 +25,7 @@ from archiver.crawl.folder import folder_slug
 from archiver.distributed import config
 from archiver.distributed.connection import connect, shared_client
 from archiver.distributed.keys import CrawlKeys
+from archiver.distributed.roster import CRAWLING, mark_exited
 from archiver.distributed.shared import share_spider_sets
 from archiver.crawl.report import ExitCode, read_report
 from archiver.crawl.runner import CrawlOptions, CrawlTarget, _run_process, crawl_settings
@@ -44,10 +47,18 @@ def worker_folder(crawl_dir, worker_id: str):
     return crawl_dir / "workers" / worker_id
 
 
-def worker_settings(redis_url: str, worker_id: str):
-    """``settings_for`` of the runner: a crawl's settings, turned into one worker's."""
+def worker_settings(redis_url: str, worker_id: str, host_share: int = 1):
+    """``settings_for`` of the runner: a crawl's settings, turned into one worker's.
+
+    With *host_share* N the worker's own Scrapy sends at most 1/N of a host's
+    concurrency at once; Redis holds all workers to the whole (politeness.py).
+    """
     def settings_for(options: CrawlOptions, target: CrawlTarget) -> Settings:
         settings = crawl_settings(options, target)
+        if host_share > 1:
+            whole = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+            settings.set("ARCHIVER_HOST_CONCURRENCY", whole, priority="cmdline")
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", max(1, -(-whole // host_share)), priority="cmdline")
         own = worker_folder(target.crawl_dir, worker_id)
         settings.setdict({
             "ARCHIVER_REDIS_URL": redis_url,
@@ -56,6 +67,7 @@ def worker_settings(redis_url: str, worker_id: str):
             "ARCHIVER_WORKER_ID": worker_id,
             "ARCHIVER_WARC_PREFIX": f"archiver-{folder_slug(target.name)}-{worker_id}",
             "ARCHIVER_PROGRESS": "quiet",          # the coordinator shows the whole crawl
+            "ARCHIVER_RESUME_RECOVER": False,      # the folder is shared: merge.finish rebuilds the items
             "ARCHIVER_CRAWL_LOG": f"workers/{worker_id}/crawl.log",
             "SCHEDULER": "archiver.distributed.scheduler.RedisScheduler",
             "ARCHIVER_ITEM_FILES_DIR": str(own.relative_to(target.crawl_dir)),   # merged at the end
@@ -74,7 +86,7 @@ def worker_settings(redis_url: str, worker_id: str):
 
 
 def run_worker(redis_url: str, crawl_ids: list[str], worker_id: str, out, prefix: str = "archiver",
-               log_level: str = "INFO") -> int:
+               log_level: str = "INFO", host_share: int = 1) -> int:
     """Crawl the given (or every running) crawl of this Redis until its frontier is empty."""
     client = connect(redis_url)
     crawl_ids = crawl_ids or config.running_crawls(client, prefix)
@@ -86,7 +98,12 @@ def run_worker(redis_url: str, crawl_ids: list[str], worker_id: str, out, prefix
     targets = [target for _, target in loaded]
     for target in targets:
         worker_folder(target.crawl_dir, worker_id).mkdir(parents=True, exist_ok=True)
-    _run_process(options, targets, settings_for=worker_settings(redis_url, worker_id))
+    _run_process(options, targets, settings_for=worker_settings(redis_url, worker_id, host_share))
+    for target in targets:
+        try:
+            mark_exited(client, CrawlKeys(prefix, target.crawl_dir.name), worker_id)
+        except redis.RedisError:
+            pass                     # Redis is gone: the coordinator sees the heartbeat lapse instead
     codes = []
     for target in targets:
         try:
@@ -112,6 +129,7 @@ class WorkerProgress:
         self.keys = CrawlKeys(settings.get("ARCHIVER_REDIS_PREFIX"), settings.get("ARCHIVER_CRAWL_ID"))
         self.client = shared_client(settings.get("ARCHIVER_REDIS_URL"))
         self.interval = settings.getfloat("ARCHIVER_REDIS_PROGRESS_INTERVAL")
+        self.folder = str(Path(settings.get("ARCHIVER_OUTPUT_DIR")).resolve())   # where the coordinator finds its files
         self.loop = task.LoopingCall(self.publish)
 
     @classmethod
@@ -136,12 +154,12 @@ class WorkerProgress:
             "acked": stats.get("archiver/redis/acked", 0),
         }
 
-    def publish(self, state: str = "crawling") -> None:
+    def publish(self, state: str = CRAWLING) -> None:
         key = self.keys.worker(self.worker_id)
         try:
             pipe = self.client.pipeline(transaction=False)
             pipe.hset(key, mapping={**self.figures(), "state": state, "host": socket.gethostname(),
-                                    "pid": os.getpid(), "updated": time.time()})
+                                    "pid": os.getpid(), "updated": time.time(), "folder": self.folder})
             pipe.sadd(self.keys.workers, self.worker_id)
             pipe.execute()
         except Exception:           # Redis trouble is handled (and reported) by the lease book

@@ -183,7 +183,8 @@ def _htmldate(page: ArticlePage) -> list[_DateCandidate]:
     import htmldate  # costly import, needed only where no layer gave a date
 
     try:
-        found = htmldate.find_date(page.text, extensive_search=True, original_date=True,
+        # bytes, never a str: htmldate downloads a str that looks like a URL (a body "https://...")
+        found = htmldate.find_date(page.text.encode("utf-8", "replace"), extensive_search=True, original_date=True,
                                    outputformat="%Y-%m-%dT%H:%M:%S%z", url=page.url)
     except ValueError:
         found = None

@@ -24,10 +24,25 @@ VERSIONED_FIELDS = ("title", "subtitle", "byline", "authors", "body", "date_modi
 _SPACE = re.compile(r"\s+")
 
 
+class _PunctuationToSpace(dict):
+    """``str.translate`` table: punctuation (Unicode category P*) to a space, other characters kept.
+
+    Filled as characters are met, so each is classified once per process and
+    translating is a C loop over cached entries, not a Python call per character.
+    """
+
+    def __missing__(self, codepoint: int) -> int:
+        value = 0x20 if unicodedata.category(chr(codepoint)).startswith("P") else codepoint
+        self[codepoint] = value
+        return value
+
+
+_PUNCTUATION_TO_SPACE = _PunctuationToSpace()
+
+
 def normalize_text(text: str | None) -> str:
     """Compatibility-normalized, without punctuation, whitespace collapsed: what must differ to count."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
+    text = unicodedata.normalize("NFKC", text or "").translate(_PUNCTUATION_TO_SPACE)
     return _SPACE.sub(" ", text).strip()
 
 
