@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from archiver.sample.edits import Edit, Edition
 from archiver.sample.harbourgazette import HarbourGazette
+from archiver.sample.lantern import Lantern
 from archiver.sample.site import Outlet, Request, Response
 from archiver.sample.store import DATA_DIR, ArticleStore, copy_sample_data, load_articles
 from archiver.sample.themoscowtimes import TheMoscowTimes
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["SampleOutlets", "copy_sample_data", "load_articles", "serve_sample"]
 
-OUTLET_CLASSES: dict[str, type[Outlet]] = {"themoscowtimes": TheMoscowTimes, "harbourgazette": HarbourGazette}
+OUTLET_CLASSES: dict[str, type[Outlet]] = {"themoscowtimes": TheMoscowTimes, "harbourgazette": HarbourGazette,
+                                           "lantern": Lantern}
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/rss+xml",
                 "application/javascript", "image/svg+xml")
 
@@ -173,7 +175,7 @@ class SampleOutlets:
 
 def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None = None,
                  edits: bool = False) -> SampleOutlets:
-    """Serve both outlets in background threads: MT on `port` (0 = any free), harbourgazette on the next free port.
+    """Serve the outlets in background threads: MT on `port` (0 = any free), harbourgazette and lantern on the next free ports.
 
     With *edits*, the outlets are live (recent dates) and ``publish_edits()`` edits articles (archiver.sample.edits).
     """
