@@ -104,6 +104,7 @@ class CrawlReporter:
             "same_versions": (stats.get("archiver/history/verdict/same", 0)
                               + stats.get("archiver/history/verdict/flip", 0)),
             "rendered": stats.get("archiver/browser/renders", 0),
+            "rendered_shells": stats.get("archiver/render/shells", 0),   # fetched plainly, an app shell: rendered
             "browser_requests": stats.get("archiver/browser/requests", 0),
         }
         failures = {key.rsplit("/", 1)[-1]: value for key, value in stats.items()
