@@ -58,7 +58,9 @@ LOAD_MORE_SELECTORS = ("[data-load-more]", "[data-testid*=load-more i]", "button
 NEXT_PAGE_TEXTS = ("next", "next page", "weiter", "nächste seite", "siguiente", "suivant", "page suivante",
                    "successivo", "avanti", "далее", "следующая", "›", "»")
 NEXT_PAGE_SELECTORS = ("button[aria-label*='next page' i]", "button[rel=next]", "[role=button][aria-label*='next' i]")
-CONTROLS = "button, a, [role=button]"
+# Controls that act on the page without leaving it (a link with a real target is followed as a page instead;
+# pressing it would be refused as self-navigation).
+CONTROLS = "button, [role=button], a:not([href]), a[href='#'], a[href^='javascript:']"
 
 
 def text_pattern(texts: tuple[str, ...]) -> re.Pattern:
