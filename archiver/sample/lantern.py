@@ -8,7 +8,8 @@ with its "Load more stories" button, lists the articles.
     /  /news/YYYY/MM/DD/<slug>  (any other path)   the shell (200)
     /api/stories?offset=N&limit=M                  front page list: 8 first, then 6 more
     /api/stories/<slug>                            one article (404 JSON when unknown)
-    /static/app.js, /static/app.css                the app (no build step)
+    /static/app.js, /static/app.css                the app (no build step; a classic deferred script:
+                                                   pywb's JavaScript rewriting breaks ES modules)
     /media/<name>.jpg                              photos
     /robots.txt                                    no Sitemap line
 """
@@ -32,7 +33,7 @@ SHELL = f"""<!DOCTYPE html>
 <title>{SITE}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
-<script type="module" src="/static/app.js"></script>
+<script defer src="/static/app.js"></script>
 </head>
 <body>
 <noscript>You need to enable JavaScript to run this app.</noscript>
