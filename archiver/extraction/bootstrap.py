@@ -19,9 +19,11 @@ from lxml.html import HtmlElement, fromstring
 
 from archiver.extraction.body import normalize_space
 
+# Where frameworks put the data a page was built from: a JSON <script> with one of these ids, or
+# an assignment to one of these globals (Nuxt 2's __NUXT__ is a function call, not JSON: seen, not read).
+JSON_SCRIPT_IDS = ("__NEXT_DATA__", "__NUXT_DATA__", "__APOLLO_STATE__", "__REMIX_CONTEXT__")
 ASSIGNMENT = re.compile(r"window\.(__INITIAL_STATE__|__PRELOADED_STATE__|__NUXT__|__APOLLO_STATE__|"
-                        r"__INITIAL_DATA__)\s*=\s*")
-JSON_SCRIPT_IDS = ("__NEXT_DATA__", "__NUXT_DATA__", "__APOLLO_STATE__")
+                        r"__INITIAL_DATA__|__remixContext)\s*=\s*")
 KEYS = {
     "title": ("headline", "title", "name"),
     "subtitle": ("alternativeHeadline", "subtitle", "subheadline", "dek", "standfirst"),

@@ -29,7 +29,7 @@ from archiver.extraction.article import extract_article
 from archiver.extraction.bootstrap import article_fields
 from archiver.extraction.dates import parse_date
 from archiver.extraction.document import decode_html, parse_html
-from archiver.extraction.shells import ShellVerdict, judge_shell
+from archiver.extraction.shells import judge_shell
 from archiver.items import Article
 
 SERVER, DOM = "server", "dom"
@@ -81,10 +81,10 @@ def extract_best(server: Document | None, dom: Document | None, url: str, *, out
         elif dom is not None and _incomplete(article):
             _fill_from(article, extract_article(dom.html, url, encoding=dom.encoding, **options), origin)
         documents = [(server, SERVER), (dom, DOM)]
+    replace = bool(verdict is not None and verdict.shell and dom is None)    # a shell's own fields are chrome
     for document, name in documents:
-        if document is not None and (verdict is not None and verdict.shell or _incomplete(article)):
-            _fill_from_bootstrap(article, document, name, origin, replace=bool(verdict and verdict.shell
-                                                                               and dom is None))
+        if document is not None and (replace or _lacks_key_field(article)):
+            _fill_from_bootstrap(article, document, name, origin, replace=replace)
     article.extraction["source"] = {f: origin[f] for f in ALL_FIELDS if not _empty(getattr(article, f))}
     if verdict is not None and verdict.signs:
         article.extraction["shell"] = {"shell": verdict.shell, "signs": list(verdict.signs),
@@ -96,8 +96,12 @@ def _empty(value: Any) -> bool:
     return value in (None, "", [], {})
 
 
+def _lacks_key_field(article: Article) -> bool:
+    return any(_empty(getattr(article, f)) for f in KEY_FIELDS)
+
+
 def _incomplete(article: Article) -> bool:
-    return any(_empty(getattr(article, f)) for f in KEY_FIELDS) or len(article.text or "") < SHORT_BODY
+    return _lacks_key_field(article) or len(article.text or "") < SHORT_BODY
 
 
 def _fill_from(article: Article, other: Article, origin: dict[str, str]) -> None:

@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from archiver import settings as defaults
+from archiver.extraction.bootstrap import ASSIGNMENT, JSON_SCRIPT_IDS
 from archiver.extraction.document import decode_html, parse_html
 
 # Mount points of React, Vue, Nuxt, Next.js, Angular, Svelte(Kit), Ember and generic apps.
 APP_ROOTS = ("root", "app", "__next", "__nuxt", "__layout", "svelte", "main-app", "ember-application")
 APP_ROOT_TAGS = ("app-root",)
-BOOTSTRAP_IDS = ("__NEXT_DATA__", "__NUXT_DATA__", "__APOLLO_STATE__", "__REMIX_CONTEXT__")
-BOOTSTRAP_GLOBALS = re.compile(r"window\.(__INITIAL_STATE__|__PRELOADED_STATE__|__NUXT__|__APOLLO_STATE__|"
-                               r"__INITIAL_DATA__|__remixContext)\s*=")
 ENABLE_JS = re.compile(r"enable javascript|javascript (?:is )?(?:required|disabled|must be enabled)|"
                        r"javascript aktivieren|active javascript|activa javascript|attiva javascript|"
                        r"включите javascript", re.IGNORECASE)
@@ -56,9 +54,9 @@ def shell_signs(root: HtmlElement) -> list[str]:
             signs.append("noscript asks for JavaScript")
             break
     for script in root.iter("script"):
-        if script.get("id") in BOOTSTRAP_IDS:
+        if script.get("id") in JSON_SCRIPT_IDS:
             signs.append(f"bootstrap data {script.get('id')}")
-        elif (found := BOOTSTRAP_GLOBALS.search(script.text or "")):
+        elif (found := ASSIGNMENT.search(script.text or "")):
             signs.append(f"bootstrap data window.{found.group(1)}")
     return signs
 
