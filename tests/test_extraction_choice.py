@@ -127,3 +127,4 @@ def test_nuxt_payload_and_initial_state_are_read():
 
 def test_every_field_is_named_once():
     assert len(ALL_FIELDS) == len(set(ALL_FIELDS))
+
