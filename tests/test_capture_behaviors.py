@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from playwright.async_api import async_playwright
 
-from archiver.capture.behaviors import click_load_more, page_through, text_pattern, LOAD_MORE_TEXTS
+from archiver.capture.behaviors import LOAD_MORE_TEXTS, click_load_more, page_through, scroll_through, text_pattern
 from archiver.chromium import chromium_path, launch_options
 from archiver.localserver import serve_http
 
@@ -41,8 +41,24 @@ CONTROLS = {
 }
 
 
-def server(control: str):
-    body = PAGE.format(control=control).encode()
+# An endless list that recycles its rows: near the bottom the next 20 stories replace the rows, and
+# the rows before them become padding (the page keeps growing), 4 times; the final DOM holds only the
+# last 20 stories.
+RECYCLING = """<!doctype html><meta charset="utf-8"><title>endless</title><ul id="list" style="margin:0"></ul>
+<script>
+let batch = 0;
+function show() { const list = document.getElementById('list'); list.innerHTML = '';
+  list.style.paddingTop = (batch * 20 * 120) + 'px';
+  for (let i = 0; i < 20; i++) { const li = document.createElement('li'); li.style.height = '120px';
+    li.innerHTML = `<a href="/story/${batch * 20 + i}">Story</a>`; list.append(li); } }
+show();
+addEventListener('scroll', () => {
+  if (batch < 4 && innerHeight + scrollY >= document.documentElement.scrollHeight - 400) { batch++; show(); } });
+</script>"""
+
+
+def server(control: str, page: str = PAGE):
+    body = page.format(control=control).encode() if page is PAGE else page.encode()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -84,6 +100,27 @@ def test_load_more_by_text_or_attribute_then_pagination(language):
     assert pages == 4                           # pages 2 and 3 brought new links, page 4 none: stop
     assert {f"{base}/story/{n}" for n in range(18)} <= seen    # every page's links, not only the last's
     assert f"{base}/elsewhere" in seen
+
+
+def test_endless_scroll_keeps_the_links_of_recycled_rows():
+    async def scroll(base: str) -> tuple[set[str], set[str]]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(**launch_options(chromium_path()))
+            try:
+                page = await browser.new_page(viewport={"width": 1000, "height": 800})
+                await page.goto(f"{base}/endless")
+                seen: set[str] = set()
+                await scroll_through(page, max_scrolls=200, step_delay=0.02, seen=seen,
+                                     settle=lambda: page.wait_for_load_state("networkidle"))
+                final = set(await page.evaluate("() => [...document.links].map(a => a.href)"))
+                return seen, final
+            finally:
+                await browser.close()
+
+    with server("", RECYCLING) as base:
+        seen, final = asyncio.run(scroll(base))
+    assert len(final) == 20                                          # the last DOM holds one batch
+    assert {f"{base}/story/{n}" for n in range(100)} <= seen         # the scroll saw all five
 
 
 def test_texts_match_whole_labels_only():

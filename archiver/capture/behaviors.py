@@ -123,11 +123,13 @@ async def _press(page: Page, button: Locator, settle: Callable[[], Awaitable[obj
 
 
 async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float,
-                         settle: Callable[[], Awaitable[object]]) -> int:
+                         settle: Callable[[], Awaitable[object]], seen: set[str] | None = None) -> int:
     """Scroll down a screen at a time so lazy images and infinite lists load, then back up.
 
     `settle` waits for the network to go quiet; at the bottom, a page that grew
-    while it settled (infinite scroll) is scrolled on.
+    while it settled (infinite scroll) is scrolled on, until a wait there loads
+    nothing more. The links of every screen go into *seen*: a list that recycles
+    its rows keeps only the last of them in the DOM.
     """
     scrolls = 0
     last_height = -1
@@ -141,6 +143,8 @@ async def scroll_through(page: Page, *, max_scrolls: int, step_delay: float,
             break
         scrolls += 1
         await asyncio.sleep(step_delay)
+        if seen is not None:
+            seen |= await page_links(page)
         if position >= height:
             if height == last_height:
                 break                   # at the bottom, and the last wait loaded nothing more

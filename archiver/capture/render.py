@@ -115,8 +115,8 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
                                       options.load_more_max_clicks, seen)
             if options.listing:
                 await page_through(page, recorder.settle, options.max_pagination, seen)
-            await scroll_through(page, max_scrolls=options.max_scrolls,
-                                 step_delay=options.scroll_step_delay, settle=recorder.settle)
+            await scroll_through(page, max_scrolls=options.max_scrolls, step_delay=options.scroll_step_delay,
+                                 settle=recorder.settle, seen=seen if options.listing else None)
             await recorder.settle(timeout=5.0)
             try:
                 # lazy images swapped in during the scroll must be painted before the screenshot
