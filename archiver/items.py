@@ -42,5 +42,6 @@ class Article:
 
 
 # Fields that describe the crawl, not the page: they differ between a crawl
-# and a later re-extraction from its WARC files.
+# and a later re-extraction from its WARC files (and so does extraction["records"],
+# the records of the documents it was extracted from, between two crawls).
 CRAWL_TIME_FIELDS = ("captured_at", "warc", "screenshot", "version", "previous")

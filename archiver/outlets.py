@@ -17,6 +17,9 @@ from urllib.parse import urljoin, urlsplit
 from archiver.profiles.recipe import LoginRecipe
 
 
+RENDER_CHOICES = ("auto", "always", "never")
+
+
 @dataclass(frozen=True)
 class Politeness:
     """What the outlet's profile asks for; None leaves the setting's default (archiver/settings.py)."""
@@ -38,6 +41,9 @@ class OutletProfile:
     listing_pattern: str = r"$^"
     exclude_pattern: str = r"$^"          # links never followed, on top of ARCHIVER_SKIP_LINK_PATTERN
     render_pattern: str = r".*"
+    # with --render auto: "auto" renders render_pattern's pages and any other that a plain fetch shows to be
+    # an app shell (archiver.capture.shells); "always" renders every page, "never" none
+    render: str = "auto"
     consent_selector: str = ""
     load_more_selector: str = ""
     selectors: dict[str, str] = field(default_factory=dict)
@@ -83,6 +89,9 @@ class OutletProfile:
         return self._matches(self.listing_pattern, url)
 
     def needs_render(self, url: str) -> bool:
+        """Rendered by URL alone (with --render auto); a shell found by a plain fetch is rendered too."""
+        if self.render != "auto":
+            return self.render == "always"
         return self._matches(self.render_pattern, url)
 
 
@@ -101,6 +110,9 @@ def _profile_from_table(name: str, table: dict) -> OutletProfile:
         profile = OutletProfile(name=name, politeness=politeness, selectors=selectors, **table)
     except TypeError as exc:
         raise ValueError(f"outlet profile [{name}]: {exc}") from None
+    if profile.render not in RENDER_CHOICES:
+        raise ValueError(f"outlet profile [{name}]: render must be one of {', '.join(RENDER_CHOICES)}, "
+                         f"not {profile.render!r}")
     for attr in ("article_pattern", "listing_pattern", "exclude_pattern", "render_pattern"):
         try:
             re.compile(getattr(profile, attr))

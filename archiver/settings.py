@@ -30,6 +30,10 @@ ARCHIVER_PAGE_TIMEOUT = 90              # s; hard cap on one render: load, behav
 ARCHIVER_SCROLL_STEP_DELAY = 0.05       # s between scroll steps (lazy images need time to load)
 ARCHIVER_MAX_SCROLLS = 40               # endless pages stop here
 ARCHIVER_LAZY_IMAGES_ENABLED = True     # after the scroll, bring images still waiting for a lazy loader into view
+ARCHIVER_LOAD_MORE_MAX_CLICKS = 5       # presses of "load more" per page (each must bring new links)
+ARCHIVER_MAX_PAGINATION = 5             # presses of a list's "next" button (client-side pagination) per page
+ARCHIVER_SHELL_MAX_TEXT = 300           # characters; a page with no more visible text and a mark of an app
+                                        # (empty #root, noscript "enable JavaScript", bootstrap data) is a shell
 ARCHIVER_CHROMIUM = None                # path; else $ARCHIVER_CHROMIUM, else /usr/bin/chromium
 ARCHIVER_BROWSER_RECYCLE_PAGES = 500    # restart Chromium after this many renders (0: never)
 ARCHIVER_TAB_RENDERS = 25               # pages one tab renders before it is closed (1: a new tab per page)

@@ -5,8 +5,9 @@ read: its ``Sitemap:`` lines), sitemaps, sitemap indexes and Google News
 sitemaps on the outlet's hosts, RSS/Atom feeds, and the links of front and
 section pages (rendered when the outlet builds them in JavaScript). A site
 given by URL has every same-host HTML link followed up to ``--depth``. Article
-pages become ``Article`` items extracted from the archived HTML; the spider
-itself only chooses links.
+pages become ``Article`` items extracted from the archived HTML and, for a
+rendered page, its archived DOM (archiver.capture.source); the spider itself
+only chooses links.
 The listings (robots.txt, sitemaps, feeds) are read by ``spiders.listings``.
 """
 
@@ -23,12 +24,13 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
+from scrapy.utils.url import url_has_any_extension
 
 from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.render import capture_of
 from archiver.capture.walls import WALL_META_KEY, wall_of
-from archiver.capture.source import archived_source
+from archiver.capture.source import archived_source, point_at_records, text_record
 from archiver.crawl.session import ArchiveSession
 from archiver.extraction.workers import ExtractionWorkers, default_workers
 from archiver.failures import FailureReason, count_failure, failure_handled, failure_reason, stop_on_disk_full
@@ -43,6 +45,9 @@ from spiders.listings import FETCHABLE_SCHEMES, JUDGE_META_KEY, ListingsMixin, r
 
 # what stood in an article's place (archiver.verdict, archiver.capture.walls); a teaser is "partial"
 WALL_REASONS = (FailureReason.CHALLENGE, FailureReason.SOFT_404, FailureReason.CONSENT_WALL)
+
+
+NOT_PAGES = tuple(f".{extension}" for extension in IGNORED_EXTENSIONS)   # as LinkExtractor leaves them out
 
 
 class NewsSpider(ListingsMixin, scrapy.Spider):
@@ -236,8 +241,7 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         if depth > self.settings.getint("ARCHIVER_DEPTH"):
             return
         record = self.sources.record(url, "page")
-        for link in self.link_extractor.extract_links(response):
-            url = link.url.split("#", 1)[0]
+        for url in self._links(response):
             if not self.profile.is_own(url) or self.profile.is_excluded(url):
                 continue
             record.listed += 1
@@ -252,6 +256,15 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
                 request = self._page_request(url, "page", depth)
             if request:
                 yield request
+
+    def _links(self, response: TextResponse) -> list[str]:
+        """Links of the page as archived; of a rendered page, also those its behaviours showed on the way
+        ("load more", client-side pagination)."""
+        urls = [link.url.split("#", 1)[0] for link in self.link_extractor.extract_links(response)]
+        capture = capture_of(response)
+        if capture is not None:
+            urls += [url for url in capture.links if not url_has_any_extension(url, NOT_PAGES)]
+        return list(dict.fromkeys(urls))
 
     def _requisites(self, response: Response) -> Iterator[scrapy.Request]:
         """Images, stylesheets, scripts and icons of a page fetched without the browser.
@@ -332,11 +345,10 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         for request in self._follow_links(response):
             yield request
         source = archived_source(response)
-        article = await self.extraction.extract(source.body, source.url, outlet=self.profile.name,
-                                                selectors=self.profile.selectors, encoding=source.encoding)
+        article = await self.extraction.extract_best(source.server_document, source.dom_document, source.url,
+                                                     outlet=self.profile.name, selectors=self.profile.selectors)
+        point_at_records(article, source)      # which record each field came from (archiver.capture.source)
         if source.record is not None:
-            article.warc = {"filename": source.record.filename, "record_id": source.record.record_id,
-                            "offset": source.record.offset}
             article.captured_at = source.record.warc_date
         else:
             article.extraction["warnings"].append("no WARC record for this response")
@@ -364,7 +376,8 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             return
         version = None
         if source.record is not None:
-            version = self.history.observe(article, source.record, source.url, validators_of(response.headers))
+            version = self.history.observe(article, source.record, source.url, validators_of(response.headers),
+                                           text_record=text_record(article, source))
             if version is None:
                 # the text of the last version, a boring change, or a flip back: no item to wait for
                 self.commits.commit(archived, response.request)

@@ -48,7 +48,10 @@ def _worker_of(filename: str, workers: list[str]) -> str:
 
 
 def _comparable(item: dict) -> dict:
-    return {k: v for k, v in item.items() if k not in ("captured_at", "warc", "screenshot")}
+    """The item without what names this crawl's records (which WARC file, which offset)."""
+    extraction = {k: v for k, v in item["extraction"].items() if k != "records"}
+    return {**{k: v for k, v in item.items() if k not in ("captured_at", "warc", "screenshot")},
+            "extraction": extraction}
 
 
 def _archived_urls(crawl_dir: Path) -> set[str]:

@@ -172,3 +172,23 @@ def test_data_reload_after_change(tmp_path: Path):
         sitemap = etree.fromstring(get(running.companions["themoscowtimes"] + "/sitemap/2025-1.xml")[2])
         lastmod = sitemap.xpath(f"//sm:url[sm:loc='{base}{SEED}']/sm:lastmod/text()", namespaces=NS)
         assert lastmod == ["2025-01-13T09:00:00+03:00"]
+
+
+def test_lantern_serves_one_shell_and_a_json_api(outlets):
+    """The client-rendered outlet: the same shell on every path, 8 + 6 stories from the API, no sitemap."""
+    base = outlets.urls["lantern"]
+    stories = load_articles("lantern")
+    shells = {get(base + path)[2] for path in ("/", stories[0]["url"], stories[-1]["url"], "/no/such/page")}
+    assert len(shells) == 1
+    shell = shells.pop().decode()
+    assert '<div id="root"></div>' in shell and "You need to enable JavaScript to run this app." in shell
+    assert stories[0]["title"] not in shell
+    first = json.loads(get(base + "/api/stories")[2])
+    assert [s["path"] for s in first["stories"]] == [a["url"] for a in stories[:8]]
+    more = json.loads(get(base + f"/api/stories?offset={first['next']['offset']}&limit={first['next']['limit']}")[2])
+    assert [s["path"] for s in more["stories"]] == [a["url"] for a in stories[8:14]] and more["next"] is None
+    slug = stories[3]["url"].rsplit("/", 1)[-1]
+    story = json.loads(get(base + f"/api/stories/{slug}")[2])["story"]
+    assert story["body"] == stories[3]["body"] and story["authors"] == stories[3]["authors"]
+    assert get(base + "/api/stories/no-such-story")[0] == 404
+    assert "Sitemap:" not in get(base + "/robots.txt")[2].decode()

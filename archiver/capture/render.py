@@ -1,7 +1,8 @@
 """Rendering in Chromium: which requests go to the browser, and what happens on the page.
 
 ``RenderMiddleware`` decides per request (``--render auto|always|never`` and the
-outlet's render rules) and hands the download handler a ``RenderJob``: the
+outlet's render rules; with auto, a page fetched plainly that turns out to be an
+app shell is fetched again in the browser) and hands the download handler a ``RenderJob``: the
 ``PageRecorder`` that listens to the tab, and ``capture_page``: behaviours,
 then a full-page screenshot and the rendered DOM, all within a hard time
 budget. Only picklable flags travel through the scheduler; the job is attached
@@ -17,7 +18,7 @@ import json
 import logging
 import uuid
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from playwright.async_api import Error as PlaywrightError
@@ -25,20 +26,23 @@ from playwright.async_api import BrowserContext, Page
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 
-from archiver.capture.behaviors import click_load_more, dismiss_consent, load_lazy_images, scroll_through
-from archiver.capture.fetch import CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY
+from archiver.capture.behaviors import (click_load_more, dismiss_consent, load_lazy_images, page_links,
+                                        page_through, scroll_through)
+from archiver.capture.fetch import CONFIRMS_META_KEY, RECORD_META_KEY, RENDER_ON_CHANGE_META_KEY
 from archiver.capture.handler import DOWNLOAD_META_KEY, RENDER_META_KEY, RenderJob
 from archiver.capture.recorder import PageRecorder
 from archiver.failures import REASON_META_KEY, FailureReason, PageRefused, failure_reason, stop_on_disk_full
 from archiver.filenames import screenshot_filename
 from archiver.recording import WarcLocation
 from archiver.crawl.session import ArchiveSession
+from archiver.extraction.shells import judge_shell
 
 logger = logging.getLogger(__name__)
 
 RENDERED_KINDS = ("page", "article")
+SHELL_META_KEY = "archiver_shell"     # a plain fetch of this page was an app shell: render it
 
 
 class RenderTimeout(Exception):
@@ -53,10 +57,13 @@ class RenderOptions:
     page_timeout: float
     max_scrolls: int
     scroll_step_delay: float
+    load_more_max_clicks: int = 5
+    max_pagination: int = 5
     consent_selector: str = ""
     load_more_selector: str = ""
     page_text: bool = True          # urn:text and urn:pageinfo records, for archiver qa
     lazy_images: bool = True        # bring images still waiting for a lazy loader into view
+    listing: bool = False          # a list page: "load more" and "next" are also found by their text
 
 
 @dataclass
@@ -74,6 +81,7 @@ class Capture:
     text_record: WarcLocation | None = None   # urn:text: the visible text (what archiver qa compares)
     exchanges: int = 0
     failures: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)   # every link the page showed during its behaviours
     html: str = ""                            # the rendered DOM (the response body)
 
 
@@ -144,13 +152,19 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
     recorder.navigation_locked = True          # from here on the page may not navigate itself away
     try:
         async with asyncio.timeout(options.page_timeout):
+            seen: set[str] = set()        # links of every state of the page, not only the last
             cookies_before = await page.context.cookies() if options.page_text else []
             clicked = await dismiss_consent(page, options.consent_selector)
             consent_cookies = (await consent_state(page.context, cookies_before, clicked)
                                if options.page_text else [])
-            more = await click_load_more(page, options.load_more_selector, recorder.settle)
-            await scroll_through(page, max_scrolls=options.max_scrolls,
-                                 step_delay=options.scroll_step_delay, settle=recorder.settle)
+            more = 0
+            if options.load_more_selector or options.listing:
+                more = await click_load_more(page, options.load_more_selector, recorder.settle,
+                                             options.load_more_max_clicks, seen)
+            if options.listing:
+                await page_through(page, recorder.settle, options.max_pagination, seen)
+            await scroll_through(page, max_scrolls=options.max_scrolls, step_delay=options.scroll_step_delay,
+                                 settle=recorder.settle, seen=seen if options.listing else None)
             if options.lazy_images:
                 await load_lazy_images(page, recorder.settle)
             await recorder.settle(timeout=5.0)
@@ -169,6 +183,7 @@ async def capture_page(page: Page, *, recorder: PageRecorder, session: ArchiveSe
                 capture.screenshot_record = session.writer.write_resource(
                     f"urn:fullPage:{url}", "image/png", png, captured_at=now, page_id=recorder.page_id)
             capture.html = await page.content()
+            capture.links = sorted(seen | await page_links(page))
             capture.dom_record = session.writer.write_resource(
                 f"urn:dom:{url}", "text/html; charset=utf-8", capture.html.encode("utf-8"), captured_at=now,
                 page_id=recorder.page_id)
@@ -215,10 +230,13 @@ class RenderMiddleware:
             scroll_step_delay=settings.getfloat("ARCHIVER_SCROLL_STEP_DELAY"),
             page_text=settings.getbool("ARCHIVER_PAGE_TEXT_ENABLED"),
             lazy_images=settings.getbool("ARCHIVER_LAZY_IMAGES_ENABLED"),
+            load_more_max_clicks=settings.getint("ARCHIVER_LOAD_MORE_MAX_CLICKS"),
+            max_pagination=settings.getint("ARCHIVER_MAX_PAGINATION"),
         )
         # the page timeout is a hard cap on everything, navigation included
         self.navigation_timeout = min(settings.getfloat("ARCHIVER_NAVIGATION_TIMEOUT"), self.options.page_timeout)
         self.crash_retries = settings.getint("ARCHIVER_BROWSER_CRASH_RETRIES")
+        self.shell_max_text = settings.getint("ARCHIVER_SHELL_MAX_TEXT")
         self.max_body_size = settings.getint("DOWNLOAD_MAXSIZE") or PageRecorder.max_body_size
 
     @classmethod
@@ -228,6 +246,8 @@ class RenderMiddleware:
     def should_render(self, request: Request, spider: Spider) -> bool:
         if self.mode == "never" or request.meta.get("archiver_kind") not in RENDERED_KINDS:
             return False
+        if request.meta.get(SHELL_META_KEY):
+            return True                 # a plain fetch showed an app shell: only the browser shows the page
         profile = getattr(spider, "profile", None)
         wanted = self.mode == "always" or profile is None or profile.needs_render(request.url)
         if wanted and request.meta.get(CONFIRMS_META_KEY):
@@ -247,20 +267,36 @@ class RenderMiddleware:
         recorder = PageRecorder(writer=session.writer, page_id=str(uuid.uuid4()),
                                 max_body_size=self.max_body_size)
         profile = getattr(spider, "profile", None)
-        options = self.options
+        options = replace(self.options, listing=request.meta.get("archiver_kind") == "page")
         if profile is not None:
-            options = RenderOptions(**{**options.__dict__,
-                                       "consent_selector": profile.consent_selector,
-                                       "load_more_selector": profile.load_more_selector})
+            options = replace(options, consent_selector=profile.consent_selector,
+                              load_more_selector=profile.load_more_selector)
         capture = functools.partial(capture_page, recorder=recorder, session=session, options=options,
                                     url=request.url)
         request.meta[RENDER_META_KEY] = RenderJob(recorder, capture, self.navigation_timeout)
         return None
 
+    def renders_shells(self, request: Request, spider: Spider) -> bool:
+        """--render auto and a profile with render = "auto": a page fetched plainly may turn out to be a shell."""
+        profile = getattr(spider, "profile", None)
+        return (self.mode == "auto" and request.meta.get("archiver_kind") in RENDERED_KINDS
+                and (profile is None or profile.render == "auto") and not request.meta.get(SHELL_META_KEY))
+
     def process_response(self, request: Request, response: Response, spider: Spider | None = None):
         if request.meta.get(DOWNLOAD_META_KEY):
             raise PageRefused(FailureReason.DOWNLOAD, f"{response.url} is a file download, archived without rendering")
         capture = capture_of(request)     # response.meta is not tied to the request yet here
+        if (capture is None and response.status == 200 and isinstance(response, HtmlResponse)
+                and self.renders_shells(request, spider or self.crawler.spider)):
+            verdict = judge_shell(response.body, response.encoding, self.shell_max_text)
+            if verdict.shell:
+                # archived as fetched (its response record is written); now render it
+                logger.info("%s is an app shell (%s): rendering it", response.url, ", ".join(verdict.signs))
+                self.crawler.stats.inc_value("archiver/render/shells")
+                meta = {k: v for k, v in request.meta.items()
+                        if k not in (RECORD_META_KEY, CONFIRMS_META_KEY, RENDER_ON_CHANGE_META_KEY,
+                                     "handle_httpstatus_list")}
+                return request.replace(meta={**meta, SHELL_META_KEY: True}, dont_filter=True)
         body = capture.document_body if capture is not None else None
         if body and b"\x00" in body[:4096]:
             raise PageRefused(FailureReason.NOT_HTML, f"{response.url} is served as a page but its body is binary")

@@ -16,7 +16,7 @@ from pathlib import Path
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("serve-sample", help="serve the bundled sample news outlets on 127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="port of themoscowtimes (0 = any free port); "
-                        "harbourgazette takes the next free one")
+                        "harbourgazette and lantern take the next free ones")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--data", type=Path, default=None, help="data directory (default: the bundled one)")
     parser.add_argument("--edits", action="store_true",

@@ -115,6 +115,7 @@ class CrawlReporter:
             "same_versions": (stats.get("archiver/history/verdict/same", 0)
                               + stats.get("archiver/history/verdict/flip", 0)),
             "rendered": stats.get("archiver/browser/renders", 0),
+            "rendered_shells": stats.get("archiver/render/shells", 0),   # fetched plainly, an app shell: rendered
             "browser_requests": stats.get("archiver/browser/requests", 0),
             "walls": sum(v for k, v in stats.items() if k.startswith("archiver/walls/") and k.count("/") == 2),
             "hosts_blocked": stats.get("archiver/blocks/hosts", 0),

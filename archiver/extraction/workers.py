@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from archiver.extraction.article import extract_article
+from archiver.extraction.choice import Document, extract_best
 from archiver.items import Article
 
 logger = logging.getLogger(__name__)
@@ -49,15 +50,22 @@ class ExtractionWorkers:
             self._pool.submit(_ready)
 
     async def extract(self, body: bytes, url: str, **options) -> Article:
+        return await self._run(extract_article, body, url, **options)
+
+    async def extract_best(self, server: Document | None, dom: Document | None, url: str, **options) -> Article:
+        """``extract_best``: each field from the server's HTML or the rendered DOM (archiver.extraction.choice)."""
+        return await self._run(extract_best, server, dom, url, **options)
+
+    async def _run(self, function, *args, **options) -> Article:
         if self._pool is not None:
             try:
-                future = self._pool.submit(extract_article, body, url, **options)
+                future = self._pool.submit(function, *args, **options)
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool:
                 logger.warning("an extraction worker died; extracting in the crawl process from now on")
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
-        return extract_article(body, url, **options)
+        return function(*args, **options)
 
     def close(self) -> None:
         if self._pool is not None:

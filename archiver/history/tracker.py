@@ -113,7 +113,8 @@ class HistoryTracker:
         return True
 
     # --- versions -----------------------------------------------------------------
-    def observe(self, article: Any, record: WarcLocation, uri: str, headers: dict[str, str]) -> Version | None:
+    def observe(self, article: Any, record: WarcLocation, uri: str, headers: dict[str, str],
+                text_record: WarcLocation | None = None) -> Version | None:
         """*article* (extracted from *record*) as its next version if it is one; sets ``version``/``previous``.
 
         The caller keeps the version in the crawl state once its item is on disk
@@ -121,15 +122,17 @@ class HistoryTracker:
         whose item a resumed crawl would then skip as unchanged.
 
         A revisit record (identical payload) stands for the record it refers to: a
-        version always points at a record whose body holds its text.
+        version always points at a record whose body holds its text: *text_record*
+        when the text came from another record than the response (a rendered DOM).
         """
         holder = record.refers_to
         if holder is not None:
-            warc = {"filename": holder.filename, "record_id": holder.record_id, "offset": holder.offset}
             confirms = {"uri": holder.uri, "date": holder.warc_date, "record_id": holder.record_id}
         else:
-            warc = {"filename": record.filename, "record_id": record.record_id, "offset": record.offset}
             confirms = {"uri": uri, "date": record.warc_date, "record_id": record.record_id}
+        text = text_record or record
+        text = text.refers_to or text
+        warc = {"filename": text.filename, "record_id": text.record_id, "offset": text.offset}
         self.state.record_check(article.url, datetime.now(timezone.utc).isoformat(), etag=headers.get("etag"),
                                 last_modified=headers.get("last-modified"), confirms=confirms)
         earlier = self.state.versions(article.url)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Error as PlaywrightError, Page, Request, Route, sync_playwright
 
-from archiver.capture.behaviors import LAZY_IMAGES_JS
+from archiver.capture.behaviors import LAZY_IMAGES_JS, load_more_control
 from archiver.chromium import chromium_path, launch_options
 from archiver.research.replay import ReplayServer, start_replay, timestamp14
 
@@ -217,7 +217,7 @@ class Replayer:
 
     def _click(self, page: Page, selector: str, count: int) -> None:
         for _ in range(count):
-            button = page.locator(selector).first
+            button = load_more_control(page, selector)     # the outlet's selector, else found by its text
             try:
                 if not button.is_visible():
                     return

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from archiver.sample.edits import Edit, Edition
 from archiver.sample.harbourgazette import HarbourGazette
+from archiver.sample.lantern import Lantern
 from archiver.sample.site import Outlet, Request, Response
 from archiver.sample.store import DATA_DIR, ArticleStore, copy_sample_data, load_articles
 from archiver.sample.subscribers import SubscriberArea
@@ -30,7 +31,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["SampleOutlets", "copy_sample_data", "load_articles", "serve_sample"]
 
-OUTLET_CLASSES: dict[str, type[Outlet]] = {"themoscowtimes": TheMoscowTimes, "harbourgazette": HarbourGazette}
+OUTLET_CLASSES: dict[str, type[Outlet]] = {"themoscowtimes": TheMoscowTimes, "harbourgazette": HarbourGazette,
+                                           "lantern": Lantern}
 COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/rss+xml",
                 "application/javascript", "image/svg+xml")
 
@@ -187,7 +189,8 @@ class SampleOutlets:
 def serve_sample(host: str = "127.0.0.1", port: int = 0, data_dir: Path | None = None,
                  edits: bool = False, live_dates: bool = True,
                  subscribers: SubscriberArea | None = None) -> SampleOutlets:
-    """Serve both outlets in background threads: MT on `port` (0 = any free), harbourgazette on the next free port.
+    """Serve the outlets in background threads: MT on `port` (0 = any free), harbourgazette and lantern on
+    the next free ports.
 
     With *edits*, ``publish_edits()`` edits articles (archiver.sample.edits), and the outlets are live
     (every date moved so the newest is two hours old) unless *live_dates* is false.

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from archiver.sample.edits import Edition
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-OUTLETS = ("themoscowtimes", "harbourgazette")
+OUTLETS = ("themoscowtimes", "harbourgazette", "lantern")
 
 Article = dict[str, Any]
 

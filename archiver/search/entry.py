@@ -28,7 +28,7 @@ def utc_instant(value: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class IndexedVersion:
-    """A row of the ``versions`` table; ``record_id`` (the response record the item describes) is unique."""
+    """A row of the ``versions`` table, unique by ``key``: record, URL and version."""
 
     record_id: str
     url: str
@@ -51,6 +51,11 @@ class IndexedVersion:
     COLUMNS: ClassVar[tuple[str, ...]] = ("record_id", "url", "version", "outlet", "title", "byline", "body", "authors", "section",
                "date_published", "published_utc", "language", "captured_at", "warc_filename", "warc_offset",
                "crawl", "item")
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """What makes a version unique: its record may hold other URLs' versions too (shared payloads)."""
+        return (self.record_id, self.url, self.version)
 
     def row(self) -> tuple:
         return tuple(getattr(self, name) for name in self.COLUMNS)

@@ -1,7 +1,8 @@
 """The search index: ``<root>/search.sqlite``, an FTS5 table over every article version.
 
 ``versions`` holds one row per archived version (its fields, filters and WARC
-location); ``versions_fts`` is an external-content FTS5 table over its title,
+location), keyed by record, URL and version: one record may hold the payload of
+several URLs' versions (identical app shells, revisits); ``versions_fts`` is an external-content FTS5 table over its title,
 byline and body, kept in step by triggers. The tokenizer is ``unicode61
 remove_diacritics 2`` without stemming: outlets publish in many languages, and
 an English stemmer would mangle the rest.
@@ -27,10 +28,11 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,
-    record_id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, version INTEGER NOT NULL, outlet TEXT,
+    record_id TEXT NOT NULL, url TEXT NOT NULL, version INTEGER NOT NULL, outlet TEXT,
     title TEXT, byline TEXT, body TEXT, authors TEXT, section TEXT, date_published TEXT,
     published_utc TEXT, language TEXT, captured_at TEXT, warc_filename TEXT, warc_offset INTEGER,
-    crawl TEXT, item TEXT NOT NULL
+    crawl TEXT, item TEXT NOT NULL,
+    UNIQUE (record_id, url, version)
 );
 CREATE INDEX IF NOT EXISTS versions_by_url ON versions (url, version, captured_at);
 CREATE VIRTUAL TABLE IF NOT EXISTS versions_fts USING fts5(
@@ -44,6 +46,17 @@ CREATE TRIGGER IF NOT EXISTS versions_removed AFTER DELETE ON versions BEGIN
     INSERT INTO versions_fts (versions_fts, rowid, title, byline, body)
     VALUES ('delete', old.id, old.title, old.byline, old.body);
 END;
+"""
+# 2: a version is keyed by (record, URL, version), not by its record alone: several URLs can share one
+# payload (byte-identical app shells are one record and revisits of it), and a URL's payload can be a
+# revisit of an earlier crawl's record.
+SCHEMA_VERSION = 2
+MIGRATE_FROM_1 = """
+DROP TRIGGER IF EXISTS versions_added;
+DROP TRIGGER IF EXISTS versions_removed;
+DROP TABLE IF EXISTS versions_fts;
+DROP INDEX IF EXISTS versions_by_url;
+ALTER TABLE versions RENAME TO versions_1;
 """
 ARTICLE_PREFIX = "urn:article:"
 BUSY_TIMEOUT = 10.0        # s; the crawls of one root (one process or several) share the file
@@ -68,22 +81,34 @@ class SearchIndex:
             self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT)
             self.db.execute("PRAGMA journal_mode=WAL")      # readers (the research page) never block a crawl
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
+            self._create()
         self.db.row_factory = sqlite3.Row
+
+    def _create(self) -> None:
+        """The schema, made or brought up to SCHEMA_VERSION in one transaction (rows kept)."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        old = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'versions'").fetchone()
+        columns = ", ".join(IndexedVersion.COLUMNS)
+        script = (MIGRATE_FROM_1 if old else "") + SCHEMA
+        if old:
+            script += f"INSERT INTO versions ({columns}) SELECT {columns} FROM versions_1;\nDROP TABLE versions_1;\n"
+        self.db.executescript(f"BEGIN;\n{script}PRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
 
     @classmethod
     def of_root(cls, root: Path, *, readonly: bool = False) -> "SearchIndex":
         return cls(index_path(root), readonly=readonly)
 
     def add(self, versions: Iterable[IndexedVersion]) -> int:
-        """Add (or replace, by record id) versions in one transaction; returns how many."""
-        rows = [v.row() for v in versions]
+        """Add (or replace, by record, URL and version) versions in one transaction; returns how many."""
+        rows = list({v.key: v.row() for v in versions}.values())
         if not rows:
             return 0
         columns = ", ".join(IndexedVersion.COLUMNS)
         marks = ", ".join("?" * len(IndexedVersion.COLUMNS))
         with self.db:
-            self.db.executemany("DELETE FROM versions WHERE record_id = ?", [(r[0],) for r in rows])
+            self.db.executemany("DELETE FROM versions WHERE record_id = ? AND url = ? AND version = ?",
+                                [r[:3] for r in rows])
             self.db.executemany(f"INSERT INTO versions ({columns}) VALUES ({marks})", rows)
         return len(rows)
 
