@@ -121,14 +121,14 @@ class Replayer:
         self.crawl_dirs = [Path(d) for d in crawl_dirs]
         self.options = options
         self._server: ReplayServer | None = None
-        self._playwright = None
+        self._driver = None
         self._browser: Browser | None = None
 
     def __enter__(self) -> "Replayer":
         self._server = start_replay(self.crawl_dirs, framed=False, consent_state=self.options.consent_state)
         try:
-            self._playwright = sync_playwright().start()
-            self._browser = self._playwright.chromium.launch(**launch_options(chromium_path(self.options.chromium)))
+            self._driver = sync_playwright().start()
+            self._browser = self._driver.chromium.launch(**launch_options(chromium_path(self.options.chromium)))
         except BaseException:
             self.close()
             raise
@@ -141,9 +141,9 @@ class Replayer:
         if self._browser is not None:
             self._browser.close()
             self._browser = None
-        if self._playwright is not None:
-            self._playwright.stop()
-            self._playwright = None
+        if self._driver is not None:
+            self._driver.stop()
+            self._driver = None
         if self._server is not None:
             self._server.stop()
             self._server = None
