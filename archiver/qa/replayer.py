@@ -127,7 +127,8 @@ class Replayer:
     def __enter__(self) -> "Replayer":
         self._server = start_replay(self.crawl_dirs, framed=False, consent_state=self.options.consent_state)
         try:
-            self._driver = sync_playwright().start()
+            driver = sync_playwright().start()
+            self._driver = driver
             self._browser = self._driver.chromium.launch(**launch_options(chromium_path(self.options.chromium)))
         except BaseException:
             self.close()
