@@ -291,10 +291,10 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         return None
 
     # --- logged-in crawls (archiver.profiles.crawl) ----------------------------
-    def _login_verdict(self, response: Response) -> tuple[Session | None, scrapy.Request | None]:
-        """The page's login state with ``--profile`` (None without); on a logged-out page, also the
-        same page to fetch again after a re-login (None when the crawl stops). A logged-out page is
-        never extracted, so a teaser never becomes an item or a version."""
+    def _login_verdict(self, response: Response) -> tuple[Session | None, list[scrapy.Request] | None]:
+        """The page's login state with ``--profile`` (None without), and, on a logged-out page, what to
+        yield instead of reading it: the same page again after a re-login, or nothing when the crawl
+        stops. A logged-out page is never extracted, so a teaser never becomes an item or a version."""
         login = LoginSession.of(self.crawler)
         if login is None or not isinstance(response, TextResponse):
             return None, None
@@ -304,15 +304,15 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         meta = response.meta
         again = self._request(meta["archiver_url"], meta["archiver_kind"], meta["archiver_depth"],
                               meta.get("archiver_listed_date"))
-        return verdict, login.lapsed(response.request, again and again.replace(dont_filter=True))
+        retry = login.lapsed(response.request, again and again.replace(dont_filter=True))
+        return verdict, [retry] if retry is not None else []
 
     def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
         if self._failed_as_wall(response):
             return
-        verdict, again = self._login_verdict(response)
-        if verdict is Session.LOGGED_OUT:
-            if again is not None:
-                yield again
+        verdict, instead = self._login_verdict(response)
+        if instead is not None:
+            yield from instead
             return
         self.crawler.stats.inc_value("archiver/pages")
         yield from self._requisites(response)
@@ -334,10 +334,10 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
             if request is not None:
                 yield request.replace(dont_filter=True)
             return
-        verdict, again = self._login_verdict(response)
-        if verdict is Session.LOGGED_OUT:
-            if again is not None:
-                yield again
+        verdict, instead = self._login_verdict(response)
+        if instead is not None:
+            for request in instead:
+                yield request
             return
         # links first: the crawl goes on fetching while the article is extracted
         for request in self._requisites(response):
