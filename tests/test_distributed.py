@@ -479,6 +479,7 @@ def test_a_remote_worker_s_files_reach_the_crawl_folder_without_merge(sample, re
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_workers_resume_a_one_process_crawl_without_archiving_again(sample, sample_crawl, tmp_path):
     """kill -9 of a one-process crawl, then --workers 2 --resume: what SQLite says is done is not fetched again."""
     import sqlite3
