@@ -69,9 +69,13 @@ the profile is saved as soon as the page shows you logged in.</p>
 <script>
 const screen = document.getElementById("screen"), status = document.getElementById("status");
 const keys = new Set({keys});
+// one input at a time, in order: concurrent POSTs may reach the (threaded) server out of order,
+// and a key typed before its click lands in the wrong field
+let sending = Promise.resolve();
 function send(event) {{
-  return fetch("input", {{method: "POST", headers: {{"Content-Type": "application/json"}},
-                          body: JSON.stringify(event)}});
+  sending = sending.then(() => fetch("input", {{method: "POST", headers: {{"Content-Type": "application/json"}},
+                                                body: JSON.stringify(event)}})).catch(() => {{}});
+  return sending;
 }}
 screen.addEventListener("click", (e) => {{
   const r = screen.getBoundingClientRect();
