@@ -6,6 +6,8 @@ Chromium, so every test reads real WARC files back with warcio.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 import os
 import shutil
@@ -87,6 +89,15 @@ class CrawlRun:
 
     def warcs(self, outlet: str) -> list[Path]:
         return sorted((self.dirs[outlet] / "warc").glob("*.warc.gz"))
+
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: a fresh event loop, whatever the test process's main thread
+    holds (pytest-playwright's sync fixtures keep a loop running there for the rest of the session,
+    and pytest groups their tests early)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def run_archiver(*args: str, timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:

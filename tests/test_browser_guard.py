@@ -9,7 +9,6 @@ blocked, every request is checked, and the photo on 127.0.0.1 is never fetched.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from archiver.chromium import chromium_path, launch_options
 from archiver.capture.guard import TabGuard
 from archiver.localserver import serve_http
 from archiver.sample.site import photo_bytes
+from tests.conftest import run_async
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +86,7 @@ async def _show_two_pages(base: str, block_private: bool) -> dict:
 def test_subresources_pass_untouched_and_the_cache_serves_repeats():
     """Only documents are paused: both pages load, and the second gets the photo from the cache."""
     with counting_server() as (base, hits):
-        result = asyncio.run(_show_two_pages(base, block_private=False))
+        result = run_async(_show_two_pages(base, block_private=False))
     assert result["shown"] == [True, True]
     assert hits["/page/1"] == hits["/page/2"] == 1, hits
     assert hits["/photo.jpg"] == 1, hits
@@ -96,7 +96,7 @@ def test_subresources_pass_untouched_and_the_cache_serves_repeats():
 def test_private_addresses_blocked_for_every_browser_request():
     """With private addresses blocked, a photo on 127.0.0.1 is refused inside Chromium: never fetched."""
     with counting_server() as (base, hits):
-        result = asyncio.run(_show_two_pages(base, block_private=True))
+        result = run_async(_show_two_pages(base, block_private=True))
     assert result["shown"] == [False, False]
     assert hits["/photo.jpg"] == 0, hits
     assert result["stats"].get("archiver/refused/blocked-private-address") == 2, result["stats"]

@@ -3,7 +3,6 @@ the outlets' languages or by its attributes, client-side pagination, links colle
 
 from __future__ import annotations
 
-import asyncio
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -12,6 +11,7 @@ from playwright.async_api import async_playwright
 from archiver.capture.behaviors import LOAD_MORE_TEXTS, click_load_more, page_through, scroll_through, text_pattern
 from archiver.chromium import chromium_path, launch_options
 from archiver.localserver import serve_http
+from tests.conftest import run_async
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -95,7 +95,7 @@ async def _behave(base: str) -> tuple[int, int, set[str]]:
 @pytest.mark.parametrize("language", sorted(CONTROLS))
 def test_load_more_by_text_or_attribute_then_pagination(language):
     with server(CONTROLS[language]) as base:
-        clicks, pages, seen = asyncio.run(_behave(base))
+        clicks, pages, seen = run_async(_behave(base))
     assert clicks == 2                          # 3 -> 6 -> 9 stories, then the control is gone
     assert pages == 4                           # pages 2 and 3 brought new links, page 4 none: stop
     assert {f"{base}/story/{n}" for n in range(18)} <= seen    # every page's links, not only the last's
@@ -118,7 +118,7 @@ def test_endless_scroll_keeps_the_links_of_recycled_rows():
                 await browser.close()
 
     with server("", RECYCLING) as base:
-        seen, final = asyncio.run(scroll(base))
+        seen, final = run_async(scroll(base))
     assert len(final) == 20                                          # the last DOM holds one batch
     assert {f"{base}/story/{n}" for n in range(100)} <= seen         # the scroll saw all five
 

@@ -3,7 +3,6 @@ live one, kills a frozen one and launches a new one for the next page."""
 
 from __future__ import annotations
 
-import asyncio
 
 import psutil
 import pytest
@@ -12,6 +11,7 @@ from scrapy.utils.test import get_crawler
 from archiver.capture.chromium_host import LAUNCH_MARKER, ChromiumHost
 from archiver.capture.handler import browser_context_options
 from archiver.chromium import chromium_path, launch_options
+from tests.conftest import run_async
 
 
 def _host(gone: list[int]) -> ChromiumHost:
@@ -46,7 +46,7 @@ async def _freeze_and_replace() -> dict:
 
 @pytest.mark.browser
 def test_a_frozen_browser_is_told_killed_and_replaced():
-    result = asyncio.run(_freeze_and_replace())
+    result = run_async(_freeze_and_replace())
     first, second = result["first"], result["second"]
     for process in (first, second):
         assert process is not None

@@ -31,6 +31,7 @@ from archiver.capture.recorder import PageRecorder
 from archiver.chromium import chromium_path, launch_options
 from archiver.localserver import serve_http
 from archiver.recording import WarcWriter
+from tests.conftest import run_async
 
 pytestmark = pytest.mark.browser
 
@@ -89,7 +90,7 @@ async def _render_pages(url: str, writer: WarcWriter, pages: int, counts_at: tup
 @pytest.mark.browser
 def test_recorders_do_not_outlive_their_pages(site, tmp_path):
     with WarcWriter(tmp_path / "warcs", prefix="mem", warcinfo={"operator": "memory test"}) as writer:
-        recorders, _ = asyncio.run(_render_pages(site, writer, PAGES))
+        recorders, _ = run_async(_render_pages(site, writer, PAGES))
     gc.collect()
     alive = [ref for ref in recorders if ref() is not None]
     assert not alive, f"{len(alive)} of {PAGES} page recorders are still referenced after their pages closed"
@@ -100,7 +101,7 @@ def test_recorders_do_not_outlive_their_pages(site, tmp_path):
 def test_a_rendered_page_leaves_no_objects_behind(site, tmp_path):
     """Live Python objects after 20 pages and after 60: a page must leave (nearly) nothing."""
     with WarcWriter(tmp_path / "warcs", prefix="mem", warcinfo={"operator": "memory test"}) as writer:
-        _, (before, after) = asyncio.run(_render_pages(site, writer, WARM_UP + COUNTED,
+        _, (before, after) = run_async(_render_pages(site, writer, WARM_UP + COUNTED,
                                                        counts_at=(WARM_UP, WARM_UP + COUNTED)))
     per_page = (after - before) / COUNTED
     assert per_page < 5, f"{per_page:.1f} Python objects kept per rendered page"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 
@@ -10,6 +9,7 @@ from archiver.extraction import extract_article
 from archiver.extraction.workers import ExtractionWorkers
 from archiver.outlets import load_profiles
 from tests.test_textexport import _seed_page
+from tests.conftest import run_async
 
 
 def _options() -> dict:
@@ -21,7 +21,7 @@ def test_a_worker_extracts_what_the_crawl_process_would():
     html, url = _seed_page()
     workers = ExtractionWorkers(1)
     try:
-        article = asyncio.run(workers.extract(html, url, **_options()))
+        article = run_async(workers.extract(html, url, **_options()))
         assert workers._pool is not None                  # it really went through the pool
     finally:
         workers.close()
@@ -32,10 +32,10 @@ def test_a_killed_worker_falls_back_to_the_crawl_process(caplog):
     html, url = _seed_page()
     workers = ExtractionWorkers(1)
     try:
-        asyncio.run(workers.extract(html, url, **_options()))      # the worker is up
+        run_async(workers.extract(html, url, **_options()))      # the worker is up
         (pid,) = workers._pool._processes
         os.kill(pid, signal.SIGKILL)
-        article = asyncio.run(workers.extract(html, url, **_options()))
+        article = run_async(workers.extract(html, url, **_options()))
     finally:
         workers.close()
     assert article.title == extract_article(html, url, **_options()).title

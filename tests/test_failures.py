@@ -43,6 +43,7 @@ from archiver.failures import (
 )
 from archiver.localserver import free_port, serve_http
 from archiver.recording import DiskFullError, WarcWriteError
+from tests.conftest import run_async
 
 URL = "http://news.example/2025/01/12/story"
 
@@ -191,6 +192,6 @@ def test_real_chromium_errors_get_their_reasons() -> None:
     server = _SilentServer()
     with serve_http(server) as silent:
         try:
-            assert asyncio.run(reasons(silent + "/")) == ["connection-refused", "timeout"]
+            assert run_async(reasons(silent + "/")) == ["connection-refused", "timeout"]
         finally:
             server.stop.set()

@@ -6,8 +6,6 @@ callbacks as Scrapy responses, the way the engine would.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import urllib.request
 
 import pytest
@@ -22,6 +20,7 @@ from archiver.items import Article
 from archiver.sample.server import load_articles
 from spiders.news import NewsSpider
 from spiders.themoscowtimes import MoscowTimesSpider
+from tests.conftest import run_async
 
 MT = "themoscowtimes"
 
@@ -121,13 +120,6 @@ async def _collect(results) -> list:
     return [result async for result in results]
 
 
-def _run(coroutine):
-    """asyncio.run in a thread of its own: the callback gets a fresh event loop, whatever the test
-    process's main thread holds (a Playwright sync fixture of another module keeps one there)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 @pytest.mark.parametrize("workers", [0, 1], ids=["inline", "worker-process"])
 def test_article_callback_extracts_the_seed(spider, saved, workers):
     base, pages, seed = saved
@@ -135,7 +127,7 @@ def test_article_callback_extracts_the_seed(spider, saved, workers):
     response = HtmlResponse(url, body=pages["seed"], encoding="utf-8", request=Request(url, meta={"archiver_depth": 1}))
     spider._extraction = ExtractionWorkers(workers)
     try:
-        results = _run(_collect(spider.parse_article(response)))
+        results = run_async(_collect(spider.parse_article(response)))
     finally:
         spider._extraction.close()
     items = [r for r in results if isinstance(r, Article)]
