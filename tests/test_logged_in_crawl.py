@@ -238,6 +238,7 @@ def test_session_expiry_with_password_logs_in_again(env, tmp_path):
         assert "logging in again with the recipe" in log and PASSWORD not in log
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.needs("redis-server")
 def test_two_workers_load_the_profile_by_name(site, env, tmp_path):
