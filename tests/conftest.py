@@ -10,6 +10,7 @@ import asyncio
 import concurrent.futures
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -98,6 +99,16 @@ def run_async(coroutine):
     and pytest groups their tests early)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+
+def in_terminal(command: str) -> str:
+    """*command* for a tmux session, with this test's environment where it matters: the tmux server is
+    shared by the whole session and gives new sessions the environment of the test that started it
+    (ARCHIVER_CHROMIUM: the real one, or the tier checks' stand-in); COLUMNS/LINES come from the pane."""
+    chromium = os.environ.get("ARCHIVER_CHROMIUM")
+    own = f"ARCHIVER_CHROMIUM={shlex.quote(chromium)}" if chromium else "-u ARCHIVER_CHROMIUM"
+    return f"env -u COLUMNS -u LINES {own} {command}"
 
 
 def run_archiver(*args: str, timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -22,7 +22,7 @@ import redis
 from archiver.distributed.keys import CrawlKeys
 from archiver.distributed.server import PrivateRedis
 from archiver.recording.reader import iter_records, warc_files
-from tests.conftest import ARCHIVER, ROOT, crawl, run_archiver
+from tests.conftest import ARCHIVER, ROOT, crawl, in_terminal, run_archiver
 from tests.warc_helpers import read_records
 
 OUTLETS = ("themoscowtimes", "harbourgazette")
@@ -344,7 +344,7 @@ def test_live_table_shows_each_worker_and_the_total(sample, tmp_path):
         f"--base-url={OUTLETS[0]}={sample.urls[OUTLETS[0]]}", "--render", "never", "--workers", "2"])
     done = tmp_path / "done"
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "40",
-                    f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {command}; "
+                    f"cd {shlex.quote(str(ROOT))} && {in_terminal(command)}; "
                     f"echo exit=$? > {shlex.quote(str(done))}; sleep 60"], check=True)
     try:
         screens = []

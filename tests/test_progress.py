@@ -14,7 +14,7 @@ import pytest
 
 import pytest
 
-from tests.conftest import ARCHIVER, ROOT, run_archiver
+from tests.conftest import ARCHIVER, ROOT, in_terminal, run_archiver
 
 
 def _tmux(*args: str) -> str:
@@ -33,7 +33,7 @@ def test_live_display_in_a_terminal(sample, tmp_path):
         f"--base-url=themoscowtimes={base}", "--max-pages", "12", "--log-level", "WARNING"])
     done = tmp_path / "done"
     _tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "40",
-          f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {command}; echo exit=$? > {shlex.quote(str(done))}; sleep 60")
+          f"cd {shlex.quote(str(ROOT))} && {in_terminal(command)}; echo exit=$? > {shlex.quote(str(done))}; sleep 60")
     try:
         screens, last = [], ""
         deadline = time.monotonic() + 600
@@ -82,7 +82,7 @@ def test_quiet_terminal_and_a_summary_that_fits_80_columns(sample, tmp_path):
         "--render", "never", "--max-pages", "20", "--set", "DOWNLOAD_MAXSIZE=20000"])
     done = tmp_path / "done"
     _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "50",
-          f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {command}; echo exit=$? > {shlex.quote(str(done))}; sleep 60")
+          f"cd {shlex.quote(str(ROOT))} && {in_terminal(command)}; echo exit=$? > {shlex.quote(str(done))}; sleep 60")
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not done.exists():

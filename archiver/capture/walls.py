@@ -37,7 +37,7 @@ from scrapy.http import Response
 from scrapy.utils.misc import load_object
 
 from archiver.capture.backoff import retry_after_seconds
-from archiver.failures import REASON_META_KEY, FailureReason, PageRefused
+from archiver.failures import REASON_META_KEY, FailureReason, PageRefused, failure_handled
 from archiver.verdict import Wall, WallKind, find_wall
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,14 @@ class WallMiddleware:
     def from_crawler(cls, crawler: Crawler) -> "WallMiddleware":
         middleware = cls(crawler)
         crawler.wall_middleware = middleware            # the report reads the blocks from here
+        # a failure raised by a later middleware's process_response (DOWNLOAD_MAXSIZE while
+        # decompressing) reaches neither hook below: its slot is given back when the errback is done
+        crawler.signals.connect(middleware.failure_handled, signal=failure_handled)
         return middleware
+
+    def failure_handled(self, request: Request, **kwargs) -> None:
+        if request.meta.get("archiver_kind") in JUDGED_KINDS:
+            self._settled(request)               # a no-op when process_response or _exception settled it
 
     # --- requests ---------------------------------------------------------------------------
     async def process_request(self, request: Request, spider=None):
