@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
-from playwright.sync_api import Page, Response, sync_playwright
+from playwright.sync_api import Page, Response
 
 from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.outlets import load_profiles
@@ -46,12 +46,11 @@ def replay(sample_crawl):
         yield server
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's browser, launched as the archiver launches Chromium: one Playwright per test
+    session (a second sync Playwright beside pytest-playwright's cannot start in its event loop)."""
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": list(CHROMIUM_ARGS)}
 
 
 @dataclass
