@@ -13,7 +13,6 @@ import subprocess
 from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.sample import load_articles
@@ -32,6 +31,11 @@ def lantern_crawl(sample, tmp_path_factory):
     run = crawl(tmp_path_factory.mktemp("spa"), sample, OUTLET)
     assert run.returncode == 0, run.stderr[-4000:]
     return run
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": list(CHROMIUM_ARGS)}
 
 
 def test_every_article_is_an_item_with_its_fields_right(sample, lantern_crawl):
@@ -90,7 +94,7 @@ def test_extract_from_the_warc_gives_the_same_items(lantern_crawl, tmp_path):
 
 
 @pytest.mark.needs("wayback", "wb-manager")
-def test_archiver_replay_renders_the_article_again(sample, lantern_crawl):
+def test_archiver_replay_renders_the_article_again(sample, lantern_crawl, browser):
     """The archived shell, script and API response let the app render in pywb: its headline is in the DOM."""
     article = load_articles(OUTLET, sample.data_dir)[FIRST_PAGE + 1]        # one behind "Load more stories"
     url = urljoin(sample.urls[OUTLET], article["url"])
@@ -100,20 +104,18 @@ def test_archiver_replay_renders_the_article_again(sample, lantern_crawl):
         lines = [replay.stdout.readline() for _ in range(2)]
         replay_url = next(line.split(" ", 1)[1].strip() for line in lines if line.startswith("replay: "))
         leaked: list[str] = []
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                base = replay_url.split("/", 3)[:3]
-                page.on("request", lambda r: None if r.url.startswith(("/".join(base), "data:", "about:", "blob:"))
-                        else leaked.append(r.url))
-                page.goto(replay_url, wait_until="networkidle", timeout=60_000)
-                headline = page.locator("article.story h1")
-                headline.wait_for(timeout=30_000)
-                assert headline.inner_text() == article["title"]
-                assert page.locator(".story-body p").first.inner_text() == article["body"][0]
-            finally:
-                browser.close()
+        page = browser.new_page()
+        try:
+            base = replay_url.split("/", 3)[:3]
+            page.on("request", lambda r: None if r.url.startswith(("/".join(base), "data:", "about:", "blob:"))
+                    else leaked.append(r.url))
+            page.goto(replay_url, wait_until="networkidle", timeout=60_000)
+            headline = page.locator("article.story h1")
+            headline.wait_for(timeout=30_000)
+            assert headline.inner_text() == article["title"]
+            assert page.locator(".story-body p").first.inner_text() == article["body"][0]
+        finally:
+            page.close()
         assert not leaked, f"requests escaped the archive: {leaked}"
     finally:
         replay.terminate()
