@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.chromium import chromium_path
+from archiver.chromium import chromium_path, launch_options
 from archiver.research.tools import tool
 from archiver.sample.server import copy_sample_data, serve_sample
 from tests.tier_checks import programs, pytest_runtest_call, pytest_runtest_setup, unmarked  # noqa: F401 (hooks)
@@ -91,6 +91,13 @@ class CrawlRun:
     def warcs(self, outlet: str) -> list[Path]:
         return sorted((self.dirs[outlet] / "warc").glob("*.warc.gz"))
 
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's `browser`, launched as the archiver launches Chromium. Tests that drive a page
+    use it: one sync Playwright per test session (a second one cannot start in its event loop)."""
+    return {**browser_type_launch_args, **launch_options(chromium_path())}
 
 
 def run_async(coroutine):

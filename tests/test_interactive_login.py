@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.profiles.store import ProfileStore
 from archiver.sample import serve_sample
 from archiver.sample.subscribers import SubscriberArea
@@ -24,11 +23,6 @@ from tests.conftest import ARCHIVER, ROOT
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 USER, PASSWORD = "remote@example.org", "typed-by-hand-Q7"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": list(CHROMIUM_ARGS)}
 
 
 def test_the_archivist_logs_in_through_the_screencast_page(page: Page, tmp_path):

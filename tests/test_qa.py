@@ -138,25 +138,18 @@ def test_sample_outlets_every_page_scored_and_every_article_replays(sample_crawl
 
 
 @pytest.mark.timeout(1800)          # may be the first to need the session's sample crawl
-def test_replay_for_readers_shows_the_page_as_accepted_not_the_consent_dialog(sample_crawl):
+def test_replay_for_readers_shows_the_page_as_accepted_not_the_consent_dialog(sample_crawl, browser):
     """`archiver replay` / `archiver ui` (framed pywb): the cookie dialogs the crawler accepted stay accepted."""
-    from playwright.sync_api import sync_playwright
-
-    from archiver.chromium import CHROMIUM_ARGS, chromium_path
     from archiver.research.replay import start_replay
 
     items = {outlet: sample_crawl.items(outlet)[0] for outlet in sample_crawl.dirs}
     banners = {"themoscowtimes": "#onetrust-consent-sdk", "harbourgazette": "#cmplz-cookiebanner-container"}
-    with start_replay(list(sample_crawl.dirs.values())) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            for outlet, item in items.items():
-                page = browser.new_page(viewport={"width": 1366, "height": 900})
-                page.goto(server.replay_url(item["url"], item["captured_at"]), wait_until="load", timeout=60_000)
-                frame = page.frame_locator("#replay_iframe")
-                page.wait_for_load_state("networkidle", timeout=60_000)
-                assert item["title"] in frame.locator("h1").first.inner_text(timeout=30_000)
-                assert frame.locator(banners[outlet]).count() == 0, f"{outlet}: the consent dialog is back in replay"
-                page.close()
-        finally:
-            browser.close()
+    with start_replay(list(sample_crawl.dirs.values())) as server:
+        for outlet, item in items.items():
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(server.replay_url(item["url"], item["captured_at"]), wait_until="load", timeout=60_000)
+            frame = page.frame_locator("#replay_iframe")
+            page.wait_for_load_state("networkidle", timeout=60_000)
+            assert item["title"] in frame.locator("h1").first.inner_text(timeout=30_000)
+            assert frame.locator(banners[outlet]).count() == 0, f"{outlet}: the consent dialog is back in replay"
+            page.close()

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.qa.results import read_results
 from archiver.research.replay import timestamp14
 from archiver.sample.server import copy_sample_data, serve_sample
@@ -31,11 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("wayback"
 
 DOCS_SCREENSHOT = ROOT / "docs" / "qa.png"
 UPDATE_DOCS = os.environ.get("ARCHIVER_UPDATE_DOCS") == "1"    # retake docs/qa.png
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": list(CHROMIUM_ARGS)}
 
 
 @dataclass

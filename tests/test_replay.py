@@ -17,7 +17,6 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 from playwright.sync_api import Page, Response
 
-from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.outlets import load_profiles
 from archiver.recording.reader import iter_records, read_record
 from archiver.research.replay import start_replay
@@ -44,13 +43,6 @@ def replay(sample_crawl):
         pytest.fail(str(exc))                       # says: run `make tools`
     with start_replay([sample_crawl.dirs["themoscowtimes"]], framed=False) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """pytest-playwright's browser, launched as the archiver launches Chromium: one Playwright per test
-    session (a second sync Playwright beside pytest-playwright's cannot start in its event loop)."""
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": list(CHROMIUM_ARGS)}
 
 
 @dataclass

@@ -379,13 +379,6 @@ def test_domain_signing_through_authsign_passes_three_verifiers(signed_crawl, pk
         assert all(server.token.encode() not in wacz.read(n) for n in wacz.namelist())
 
 
-# --------------------------------------------------------------------------- the research page
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    from archiver.chromium import CHROMIUM_ARGS, chromium_path
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": list(CHROMIUM_ARGS)}
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.needs("wacz", "wayback")

@@ -14,7 +14,6 @@ from urllib.parse import urljoin
 
 import pytest
 
-from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.sample import load_articles
 from archiver.sample.lantern import FIRST_PAGE
 from tests.conftest import ARCHIVER, ROOT, crawl, run_archiver
@@ -31,11 +30,6 @@ def lantern_crawl(sample, tmp_path_factory):
     run = crawl(tmp_path_factory.mktemp("spa"), sample, OUTLET)
     assert run.returncode == 0, run.stderr[-4000:]
     return run
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": list(CHROMIUM_ARGS)}
 
 
 def test_every_article_is_an_item_with_its_fields_right(sample, lantern_crawl):

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from archiver.chromium import CHROMIUM_ARGS, chromium_path
 from archiver.sample.server import copy_sample_data, serve_sample
 from tests.edited_sample import ADDED_PHRASE, HG, NEW_TITLE, EditedArchive, crawl_twice_with_an_edit
 from tests.ui_process import running_ui
@@ -26,11 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HOSTILE_PATH = "/2025/03/12/library-extends-weekend-hours/"
 HOSTILE_TITLE = 'Library <script>document.title="pwned"</script> Extends <img src=x> Weekend Hours'
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": list(CHROMIUM_ARGS)}
 
 
 @dataclass
