@@ -11,8 +11,6 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from cdxj_indexer.main import CDXJIndexer
-
 from archiver.recording.reader import WarcSource, warc_files
 
 CRAWL_INDEX = "index.cdxj"
@@ -28,6 +26,11 @@ def write_index(paths: Iterable[Path | WarcSource], output: Path, *, relative_to
                          "index the WARC files themselves (unzip the archive/ folder)")
     if not sources:
         raise FileNotFoundError("no WARC files found to index; give WARC files or crawl folders")
+    # imported here, not at the top: cdxj-indexer pulls in surt, tldextract, pyamf and pkg_resources
+    # (about 0.4 s of CPU), which every crawl process, and every worker of a distributed crawl,
+    # would pay at start-up although only the process that finishes a crawl folder indexes it
+    from cdxj_indexer.main import CDXJIndexer
+
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
