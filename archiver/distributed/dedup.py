@@ -83,7 +83,7 @@ class RedisDigestIndex:
     def add(self, entry: StoredPayload) -> bool:
         value = " ".join(map(str, (entry.filename, entry.warc_date, entry.uri, entry.payload_length,
                                    entry.record_id, entry.offset, entry.length)))
-        pipe = self.client.pipeline()
+        pipe = self.client.pipeline(transaction=False)     # one round trip; no MULTI/EXEC needed
         pipe.hsetnx(self.crawl_key, _key(entry.digest), value)
         pipe.delete(self._claim_key(entry.digest))
         return bool(pipe.execute()[0])
