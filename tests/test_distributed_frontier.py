@@ -190,3 +190,22 @@ def test_a_worker_refuses_a_request_it_already_queued_without_asking_redis(redis
     other = RedisScheduler.from_crawler(get_crawler(Spider, settings_dict={**settings, "ARCHIVER_WORKER_ID": "w2"}))
     assert not other.enqueue_request(Request("https://news.example/a"))    # another worker asks Redis: seen
     assert enqueue_scripts() == before + 2
+
+
+def test_a_crawl_s_digests_are_committed_in_batches_to_redis_and_the_root_s_index(redis_url, tmp_path):
+    from archiver.distributed import dedup as redis_dedup
+    from archiver.distributed.keys import DIGEST_ALL_HASHES
+    from archiver.recording.dedup import DigestIndex, StoredPayload
+
+    client = connect(redis_url)
+    local = DigestIndex(tmp_path / "digests.sqlite")
+    index = redis_dedup.RedisDigestIndex(client, "crawl-1", "w1", local)
+    entries = [StoredPayload(f"sha1:{n:032d}", f"https://news.example/{n}", "2026-12-08T01:00:00Z",
+                             f"<urn:uuid:{n}>", "a.warc.gz", n * 100, 90, 80) for n in range(1203)]
+    for entry in entries:
+        index.add(entry)
+    local.add(entries[7])                                         # already known here: kept, counted once
+    assert index.commit() == 1203                                 # three batches of at most 500
+    assert client.hlen(DIGEST_ALL_HASHES) == 1203 and len(local) == 1203
+    assert local.lookup(entries[1202].digest) == entries[1202]
+    assert local.add_many([entries[0], StoredPayload("sha1:" + "9" * 32, "u", "d", "r", "f", 1, 2, 3)]) == 1

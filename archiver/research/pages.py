@@ -60,6 +60,10 @@ class PageCollector:
             if url not in self._articles:
                 self._articles[url] = (record, json.loads(payload if payload is not None else read_record(record)))
 
+    def articles(self) -> list[dict]:
+        """The item of each article URL, from its first ``urn:article:`` record, in file order."""
+        return [item for _, item in self._articles.values()]
+
     def pages(self) -> list[Page]:
         """The pages, by capture time (then URL), one per URL."""
         pages = []
