@@ -103,6 +103,7 @@ ARCHIVER_REDIS_MAX_RETAKES = 3          # a request whose workers keep dying is 
 ARCHIVER_HOST_CONCURRENCY = 0           # requests at once to one host, crawl-wide, held in Redis (0: CONCURRENT_REQUESTS_
                                         # PER_DOMAIN; a coordinator's N workers each get 1/N of it as their own)
 ARCHIVER_REDIS_MAX_HELD = 0             # leases one worker holds at once (0: CONCURRENT_REQUESTS_PER_DOMAIN)
+ARCHIVER_REDIS_LEASE_BATCH = 4          # requests a worker leases in one round trip (within MAX_HELD)
 ARCHIVER_REDIS_POLL = 0.1               # s; how often a worker with nothing to do asks Redis for work
 ARCHIVER_REDIS_PROGRESS_INTERVAL = 1.0  # s; how often a worker publishes its figures (live display, crawl.json)
 

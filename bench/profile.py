@@ -11,8 +11,10 @@ so the stage figures are scaled to the crawl's CPU time measured in an
 unprofiled run of the same crawl (whole process tree: Chromium too).
 
 Then a ``--workers N`` crawl against a redis-server of its own gives Redis
-operations per page (``INFO commandstats``: round trips, and every command
-including those Lua scripts run) and Redis's CPU per page (``INFO cpu``).
+operations per page (``INFO commandstats``: every command, including those Lua
+scripts run) and Redis's CPU per page (``INFO cpu``); with ``--round-trips``,
+the commands the workers sent themselves (``MONITOR``): one round trip each,
+except that the commands of one pipeline (``MULTI``/``EXEC`` included) share one.
 CPU ms and operations per page hardly depend on the machine's load; wall
 times do, so none are printed here.
 """
@@ -26,7 +28,8 @@ import resource
 import subprocess
 import sys
 import tempfile
-from collections import defaultdict
+import threading
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -166,10 +169,25 @@ def profile_crawl(name: str, site: Served, toml: Path, work: Path, *flags: str) 
         print(f"| {BROWSER} | {(tree - cpu) * per_page:.1f} | |")
 
 
-def redis_ops(site: Served, toml: Path, work: Path, workers: int) -> None:
+def _count_round_trips(client: redis.Redis, counts: Counter) -> None:
+    """Commands the clients sent (MONITOR), not those Lua scripts ran: a round trip each, but a pipeline's share one."""
+    try:
+        with client.monitor() as monitor:
+            for command in monitor.listen():
+                if command.get("client_type") != "lua":
+                    counts[command["command"].split(" ", 1)[0].upper()] += 1
+    except redis.RedisError:          # the server stopped: the crawl is over
+        pass
+
+
+def redis_ops(site: Served, toml: Path, work: Path, workers: int, round_trips: bool = False) -> None:
+    trips: Counter = Counter()
     with PrivateRedis(work / "redis") as server:
         client = redis.Redis.from_url(server.url)
         client.config_resetstat()
+        if round_trips:
+            threading.Thread(target=_count_round_trips, args=(redis.Redis.from_url(server.url), trips),
+                             daemon=True).start()
         cpu_before = client.info("cpu")
         out = work / f"workers-{workers}"
         crawl_cpu = run_cpu([sys.executable, *crawl_command(site, toml, out, "--render", "never",
@@ -177,6 +195,9 @@ def redis_ops(site: Served, toml: Path, work: Path, workers: int) -> None:
         stats = client.info("commandstats")
         cpu_after = client.info("cpu")
     pages = max(warc_pages(out), 1)
+    if round_trips:
+        print(f"\n--workers {workers}: {sum(trips.values()) / pages:.1f} commands/page sent by the workers "
+              "(MONITOR, which costs Redis CPU itself; a pipeline's commands share one round trip): " + ", ".join(f"{name} {n / pages:.2f}" for name, n in trips.most_common(8)))
     calls = {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
     scripts = calls.get("evalsha", 0) + calls.get("eval", 0)
     redis_cpu = sum(cpu_after[k] - cpu_before[k] for k in ("used_cpu_sys", "used_cpu_user"))
@@ -195,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--render-articles", type=int, default=20, help="articles of the rendered site (0: skip)")
     p.add_argument("--workers", type=int, default=2, help="workers of the Redis measurement (0: skip)")
     p.add_argument("--redis-only", action="store_true", help="only the Redis measurement")
+    p.add_argument("--round-trips", action="store_true",
+                   help="count the workers' Redis round trips per page too (MONITOR; inflates the Redis CPU)")
     p.add_argument("--checkout", type=Path, default=ROOT,
                    help="crawl with the archiver in this checkout (default: this one), to profile before and after")
     p.add_argument("--keep", type=Path, help="keep the profiles (.prof, for snakeviz or flameprof) here")
@@ -219,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.render_articles and not args.redis_only:
             profile_crawl("render", served[1], toml, work, "--render", "always", "--no-screenshots")
         if args.workers:
-            redis_ops(served[0], toml, work, args.workers)
+            redis_ops(served[0], toml, work, args.workers, args.round_trips)
     return 0
 
 

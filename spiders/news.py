@@ -237,7 +237,10 @@ class NewsSpider(ListingsMixin, scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         url = requested_url(response)
-        depth = self.page_depth.pop(url, response.meta.get("archiver_depth", 0)) + 1
+        queued_at = response.meta.get("archiver_depth", 0)
+        # the fewest hops: this process may have found the page farther away than the request it got
+        # was queued at (a worker whose own find of it the shared queue refused as already seen)
+        depth = min(self.page_depth.pop(url, queued_at), queued_at) + 1
         if depth > self.settings.getint("ARCHIVER_DEPTH"):
             return
         record = self.sources.record(url, "page")

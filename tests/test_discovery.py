@@ -330,3 +330,21 @@ def test_since_skips_index_entries_last_changed_before_it(tmp_path):
     requests = list(spider.parse_sitemap(XmlResponse("http://news.example/sitemap/sitemap.xml", body=index)))
     assert [r.url for r in requests] == ["http://news.example/sitemap/2025-1.xml",
                                          "http://news.example/sitemap/undated.xml"]
+
+
+def test_a_page_s_links_count_from_the_fewest_hops_it_was_queued_at(tmp_path):
+    """A worker that found a section far away, but got the request another worker queued nearer, follows
+    its links from the nearer depth (the shared queue refused the farther find as already seen)."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    spider = _offline_spider(tmp_path, '[hops]\nbase_url = "http://news.example"\nstart_urls = ["/"]\n'
+                             'listing_pattern = "^/section/"\narticle_pattern = "^/a/"\n', "hops",
+                             ARCHIVER_DEPTH=2)
+    spider.page_depth["http://news.example/section/world"] = 2     # this process's own find: 2 hops
+    body = b'<a href="/section/world/page-2.html">older</a>'
+    response = HtmlResponse("http://news.example/section/world", body=body,
+                            request=Request("http://news.example/section/world",
+                                            meta={"archiver_depth": 1, "archiver_url": "http://news.example/section/world"}))
+    followed = [r.url for r in spider._follow_links(response)]
+    assert followed == ["http://news.example/section/world/page-2.html"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -124,3 +125,87 @@ def test_a_coordinator_s_workers_split_a_host_s_concurrency_and_redis_keeps_the_
     shared = worker_settings("redis://127.0.0.1:9/0", "w1", host_share=2)(options, target)
     assert shared.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 3        # ceil(5 / 2)
     assert shared.getint("ARCHIVER_HOST_CONCURRENCY") == 5
+
+
+def test_a_batch_lease_takes_requests_in_queue_order_and_each_is_acknowledged_alone(redis_url):
+    a, b = _frontiers(redis_url, "a", "b")
+    for n in range(8):
+        a.enqueue(f"fp-{n}", f"request {n}".encode(), 8 - n)
+    batch = a.lease_many(3)
+    assert [lease.blob for lease in batch] == [b"request 0", b"request 1", b"request 2"]
+    # never more than half of what is queued, so the other workers get their share of a short queue
+    assert [lease.blob for lease in b.lease_many(4)] == [b"request 3", b"request 4"]
+    assert [lease.blob for lease in b.lease_many(4)] == [b"request 5"]
+    assert [lease.blob for lease in b.lease_many(4)] == [b"request 6"]
+    assert [lease.blob for lease in b.lease_many(4)] == [b"request 7"]      # the last one: one at least
+    assert b.lease_many(4) == []
+    assert all(a.ack(lease.request_id) for lease in batch)
+    assert a.stats()["leased"] == 8 and a.stats()["acked"] == 3
+
+
+def test_a_frontier_entry_is_marked_done_or_failed_in_place(redis_url, tmp_path):
+    from archiver.crawl.state import CrawlState
+    from archiver.distributed.state import RedisCrawlState
+
+    state = RedisCrawlState(connect(redis_url), "test", CrawlState(tmp_path / "state.sqlite"), "crawl-1")
+    state.enqueue("crawl-1", "https://news.example/a", "article", 2, None)
+    state.enqueue("crawl-1", "https://news.example/b", "page", 1, "2024-01-02")
+    state.mark_done("crawl-1", "https://news.example/a")
+    state.mark_failed("crawl-1", "https://news.example/b", 'http 503 "busy"')
+    state.mark_done("crawl-1", "https://news.example/never-queued")       # not in the frontier: stays out
+    assert state.is_done("crawl-1", "https://news.example/a")
+    assert not state.is_done("crawl-1", "https://news.example/b")
+    assert not state.is_scheduled("crawl-1", "https://news.example/never-queued")
+    pending = state.pending("crawl-1")
+    assert [(e.url, e.kind, e.depth, e.listed_date) for e in pending] == [
+        ("https://news.example/b", "page", 1, "2024-01-02")]
+    raw = state.client.hget(CrawlKeys("test", "crawl-1").frontier, "https://news.example/b")
+    assert json.loads(raw)["reason"] == 'http 503 "busy"'
+
+
+def test_a_worker_refuses_a_request_it_already_queued_without_asking_redis(redis_url):
+    """The seen set only grows: a second request for a URL this worker queued needs no round trip."""
+    from scrapy import Request, Spider
+    from scrapy.utils.test import get_crawler
+
+    from archiver import settings as defaults
+    from archiver.distributed.scheduler import RedisScheduler
+
+    settings = {name: getattr(defaults, name) for name in dir(defaults) if name.startswith("ARCHIVER_REDIS")}
+    settings.update(ARCHIVER_REDIS_URL=redis_url, ARCHIVER_CRAWL_ID="crawl-1", ARCHIVER_WORKER_ID="w1")
+    crawler = get_crawler(Spider, settings_dict=settings)
+    scheduler = RedisScheduler.from_crawler(crawler)
+    client = connect(redis_url)
+
+    def enqueue_scripts() -> int:
+        return sum(v["calls"] for k, v in client.info("commandstats").items() if k in ("cmdstat_evalsha",
+                                                                                     "cmdstat_eval"))
+    assert scheduler.enqueue_request(Request("https://news.example/a"))
+    before = enqueue_scripts()
+    assert not scheduler.enqueue_request(Request("https://news.example/a"))            # refused here
+    assert enqueue_scripts() == before
+    assert crawler.stats.get_value("dupefilter/filtered") == 1
+    assert scheduler.enqueue_request(Request("https://news.example/a", dont_filter=True))   # still goes
+    assert enqueue_scripts() == before + 1
+    other = RedisScheduler.from_crawler(get_crawler(Spider, settings_dict={**settings, "ARCHIVER_WORKER_ID": "w2"}))
+    assert not other.enqueue_request(Request("https://news.example/a"))    # another worker asks Redis: seen
+    assert enqueue_scripts() == before + 2
+
+
+def test_a_crawl_s_digests_are_committed_in_batches_to_redis_and_the_root_s_index(redis_url, tmp_path):
+    from archiver.distributed import dedup as redis_dedup
+    from archiver.distributed.keys import DIGEST_ALL_HASHES
+    from archiver.recording.dedup import DigestIndex, StoredPayload
+
+    client = connect(redis_url)
+    local = DigestIndex(tmp_path / "digests.sqlite")
+    index = redis_dedup.RedisDigestIndex(client, "crawl-1", "w1", local)
+    entries = [StoredPayload(f"sha1:{n:032d}", f"https://news.example/{n}", "2026-12-08T01:00:00Z",
+                             f"<urn:uuid:{n}>", "a.warc.gz", n * 100, 90, 80) for n in range(1203)]
+    for entry in entries:
+        index.add(entry)
+    local.add(entries[7])                                         # already known here: kept, counted once
+    assert index.commit() == 1203                                 # three batches of at most 500
+    assert client.hlen(DIGEST_ALL_HASHES) == 1203 and len(local) == 1203
+    assert local.lookup(entries[1202].digest) == entries[1202]
+    assert local.add_many([entries[0], StoredPayload("sha1:" + "9" * 32, "u", "d", "r", "f", 1, 2, 3)]) == 1

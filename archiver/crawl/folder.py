@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archiver.research.index import write_crawl_index
-from archiver.research.pages import write_pages_jsonl
+from archiver.research.pages import PageCollector, write_pages_jsonl
 
 if TYPE_CHECKING:
     from archiver.crawl.report import CrawlReport
@@ -52,6 +52,15 @@ def create_crawl_folder(root: Path, name: str, now: datetime | None = None) -> P
     raise AssertionError("unreachable")
 
 
+def index_crawl_folder(crawl_dir: Path) -> PageCollector:
+    """``index.cdxj`` (for pywb and WACZ readers) and ``pages.jsonl`` (the WACZ page list) in one read
+    of the folder's WARC files; returns what that read collected (the articles' items too)."""
+    pages = PageCollector()
+    write_crawl_index(crawl_dir, pages)
+    write_pages_jsonl(crawl_dir, pages.pages())
+    return pages
+
+
 def finish_crawl_folder(crawl_dir: Path, report: "CrawlReport", *, warcs: Iterable[Path] | None = None,
                         index: bool = True, extra: dict | None = None,
                         report_path: Path | None = None) -> dict:
@@ -65,8 +74,7 @@ def finish_crawl_folder(crawl_dir: Path, report: "CrawlReport", *, warcs: Iterab
     crawl_dir = Path(crawl_dir)
     warcs = sorted(Path(p) for p in (warcs if warcs is not None else (crawl_dir / "warc").glob("*.warc.gz")))
     if warcs and index:
-        write_crawl_index(crawl_dir)      # index.cdxj, for pywb and WACZ readers
-        write_pages_jsonl(crawl_dir)      # pages.jsonl, the WACZ page list
+        index_crawl_folder(crawl_dir)
     report.files = {
         "warc": [str(p.relative_to(crawl_dir)) for p in warcs],
         "screenshots": sorted(str(p.relative_to(crawl_dir)) for p in crawl_dir.glob("screenshots/*.png")),

@@ -27,7 +27,7 @@ class RedisBlockSharing(BlockSharing):
     def walls_in_row(self, host: str, wall: bool) -> int | None:
         key = self.keys.host(host, "walls")
         if not wall:                            # the host answers: the count and any block's probes start over
-            self.client.pipeline().set(key, 0, ex=TTL_S).delete(self.keys.host(host, "probes")).execute()
+            self.client.pipeline(transaction=False).set(key, 0, ex=TTL_S).delete(self.keys.host(host, "probes")).execute()
             return 0
         with self.client.pipeline() as pipe:
             count, _ = pipe.incr(key).expire(key, TTL_S).execute()

@@ -43,6 +43,9 @@ return '?'
 """
 
 
+_COMMIT_BATCH = 500        # digests per pipeline and SQLite transaction when a crawl's digests are committed
+
+
 def _key(digest: str) -> str:
     return digest.split(":")[-1]
 
@@ -83,22 +86,36 @@ class RedisDigestIndex:
     def add(self, entry: StoredPayload) -> bool:
         value = " ".join(map(str, (entry.filename, entry.warc_date, entry.uri, entry.payload_length,
                                    entry.record_id, entry.offset, entry.length)))
-        pipe = self.client.pipeline()
+        pipe = self.client.pipeline(transaction=False)     # one round trip; no MULTI/EXEC needed
         pipe.hsetnx(self.crawl_key, _key(entry.digest), value)
         pipe.delete(self._claim_key(entry.digest))
         return bool(pipe.execute()[0])
 
     def commit(self) -> int:
-        """The crawl's digests join the shared index and the root's SQLite index; returns how many."""
+        """The crawl's digests join the shared index and the root's SQLite index; returns how many.
+
+        In batches of ``_COMMIT_BATCH``: one pipeline and one SQLite transaction each,
+        not a round trip and a commit per digest.
+        """
         count = 0
-        for digest, value in self.client.hscan_iter(self.crawl_key, count=500):
-            self.client.hsetnx(DIGEST_ALL_HASHES, digest, self.crawl_id)
-            if self.local is not None:
-                algorithm = "sha256" if len(digest) > 32 else "sha1"
-                self.local.add(_parse(f"{algorithm}:{digest.decode()}", value.decode()))
+        pipe = self.client.pipeline(transaction=False)
+        entries: list[StoredPayload] = []
+        for digest, value in self.client.hscan_iter(self.crawl_key, count=_COMMIT_BATCH):
+            pipe.hsetnx(DIGEST_ALL_HASHES, digest, self.crawl_id)
+            algorithm = "sha256" if len(digest) > 32 else "sha1"
+            entries.append(_parse(f"{algorithm}:{digest.decode()}", value.decode()))
             count += 1
+            if len(entries) >= _COMMIT_BATCH:
+                self._commit_batch(pipe, entries)
+        self._commit_batch(pipe, entries)
         self.client.sadd(DIGEST_ALL_CRAWLS, self.crawl_id)
         return count
+
+    def _commit_batch(self, pipe, entries: list[StoredPayload]) -> None:
+        pipe.execute()
+        if self.local is not None and entries:
+            self.local.add_many(entries)
+        entries.clear()
 
     def __len__(self) -> int:
         return self.client.hlen(self.crawl_key)

@@ -46,16 +46,25 @@ end
 return added
 """
 
-# KEYS: queue, pending, requests, stats, worker hash; ARGV: worker id, ttl s, lease prefix
+# Up to ARGV[4] requests in one round trip, first in queue order, but never more than half of what
+# is queued (one at least), so a short queue is shared among the workers; returns {id, blob, id, blob, ...}
+# KEYS: queue, pending, requests, stats, worker hash; ARGV: worker id, ttl s, lease prefix, count
 _LEASE = """
-local popped = redis.call('zpopmin', KEYS[1])
-local id = popped[1]
-if not id then return false end
-redis.call('hset', KEYS[2], id, ARGV[1])
-redis.call('set', ARGV[3] .. id, ARGV[1], 'EX', tonumber(ARGV[2]))
-redis.call('hincrby', KEYS[4], 'leased', 1)
-redis.call('hincrby', KEYS[5], 'leased', 1)
-return {id, redis.call('hget', KEYS[3], id)}
+local count = math.max(1, math.min(tonumber(ARGV[4]), math.floor(redis.call('zcard', KEYS[1]) / 2)))
+local popped = redis.call('zpopmin', KEYS[1], count)
+local taken = {}
+for i = 1, #popped, 2 do
+  local id = popped[i]
+  redis.call('hset', KEYS[2], id, ARGV[1])
+  redis.call('set', ARGV[3] .. id, ARGV[1], 'EX', tonumber(ARGV[2]))
+  taken[#taken + 1] = id
+  taken[#taken + 1] = redis.call('hget', KEYS[3], id)
+end
+if #taken > 0 then
+  redis.call('hincrby', KEYS[4], 'leased', #taken / 2)
+  redis.call('hincrby', KEYS[5], 'leased', #taken / 2)
+end
+return taken
 """
 
 # KEYS: pending, lease, requests, queue, stats, worker hash; ARGV: id, worker id
@@ -150,13 +159,16 @@ class RedisFrontier:
         return str(added) if added else None
 
     def lease(self) -> Lease | None:
+        leases = self.lease_many(1)
+        return leases[0] if leases else None
+
+    def lease_many(self, count: int) -> list[Lease]:
+        """Lease up to *count* requests (at most half the queue, one at least), first in queue order, in one round trip."""
         k = self.keys
         result = self._lease(keys=[k.queue, k.pending, k.requests, k.stats, k.worker(self.worker_id)],
-                             args=[self.worker_id, self.lease_ttl, k.lease_prefix])
-        if not result:
-            return None
-        request_id, blob = result
-        return Lease(request_id.decode() if isinstance(request_id, bytes) else str(request_id), blob)
+                             args=[self.worker_id, self.lease_ttl, k.lease_prefix, max(1, count)])
+        return [Lease(request_id.decode() if isinstance(request_id, bytes) else str(request_id), blob)
+                for request_id, blob in zip(result[::2], result[1::2])]
 
     def ack(self, request_id: str) -> bool:
         """Done: True if this worker still held the lease (else the request was retaken)."""

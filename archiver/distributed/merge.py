@@ -3,7 +3,8 @@
 Each worker leaves ``warc/archiver-<outlet>-<worker>-*.warc.gz`` and
 ``workers/<worker>/`` (its items and report) in the crawl folder. ``finish``
 joins them: ``items.jsonl``/``items.csv`` (one item per article URL),
-``index.cdxj`` and ``pages.jsonl`` over every WARC file, and ``crawl.json``
+``index.cdxj`` and ``pages.jsonl`` over every WARC file (one read of them, which
+also gives the items), and ``crawl.json``
 with the totals and a ``workers`` section. A worker killed before it wrote its
 report is recovered from what it left: its WARC files are repaired (a
 partial last record cut off), and items come from the workers' items.jsonl
@@ -23,10 +24,8 @@ from pathlib import Path
 
 from archiver.recording.verify import repair_file
 from archiver.crawl.report import CrawlReport, _exit_status
-from archiver.crawl.folder import finish_crawl_folder
+from archiver.crawl.folder import finish_crawl_folder, index_crawl_folder
 from archiver.itemfiles import write_item_files
-from archiver.research.pages import ARTICLE_PREFIX
-from archiver.recording.reader import iter_records, read_record, warc_files
 
 _SUMMED = ("counts", "failures", "browser")
 
@@ -56,13 +55,6 @@ def _jsonl_items(path: Path) -> list[dict]:
     return items
 
 
-def _warc_items(crawl_dir: Path) -> list[dict]:
-    """Every article item written into the crawl's WARC files (``urn:article:`` metadata records)."""
-    files = sorted((crawl_dir / "warc").glob("*.warc.gz"))
-    return [json.loads(read_record(record)) for record in (iter_records(warc_files(files)) if files else ())
-            if record.type == "metadata" and record.uri.startswith(ARTICLE_PREFIX)]
-
-
 # Every worker reads the same listings, so these are the same articles seen by each: not summed.
 _SEEN_BY_EACH = ("articles_unchanged", "articles_skipped_since")
 
@@ -84,8 +76,10 @@ def finish(crawl_dir: Path, *, redis: dict | None = None, lost_workers: dict[str
     reports, workers, items, seen = [], {}, [], set()
     lost_workers = lost_workers or {}
     ids = worker_ids(crawl_dir)
+    # the index's read of the WARC files also gives the items of their article metadata records
+    collected = index_crawl_folder(crawl_dir) if any((crawl_dir / "warc").glob("*.warc.gz")) else None
     found = [item for w in ids for item in _jsonl_items(crawl_dir / "workers" / w / "items.jsonl")]
-    for item in found + _warc_items(crawl_dir):
+    for item in found + (collected.articles() if collected is not None else []):
         if item.get("url") not in seen:            # a page retaken after its worker died may be archived twice
             seen.add(item.get("url"))
             items.append(item)
@@ -121,7 +115,7 @@ def finish(crawl_dir: Path, *, redis: dict | None = None, lost_workers: dict[str
         exit_status=int(_exit_status(reason, counts, failures, max_error_rate)), counts=counts,
         failures=failures, browser=browser, blocked=[block for r in reports for block in r.get("blocked") or []])
     extra = {"workers": workers, **({"redis": redis} if redis is not None else {})}
-    return finish_crawl_folder(crawl_dir, report, extra=extra)
+    return finish_crawl_folder(crawl_dir, report, extra=extra, index=False)    # indexed above
 
 
 def copy_into(source: Path, target: Path) -> list[str]:

@@ -4,6 +4,10 @@ Requests are stored as ``Request.to_dict()`` pickled (callbacks are spider
 methods, so any worker can run them). ``next_request`` leases the next one;
 the lease book acknowledges it when it is done (``leases.py``).
 
+A request whose fingerprint this worker already sent to Redis is refused
+here without asking again (the seen set only grows while the crawl runs),
+as Scrapy's own dupefilter holds every fingerprint of a one-process crawl.
+
 Scrapy's engine asks a scheduler that had nothing for more only every 5
 seconds; a worker whose queue ran dry therefore polls Redis every
 ``ARCHIVER_REDIS_POLL`` seconds and hands a request it finds to the engine
@@ -19,7 +23,10 @@ archive at most that many between them.
 
 A worker holds at most ``ARCHIVER_REDIS_MAX_HELD`` leases (default: the
 per-host concurrency), so it never hoards requests that wait in its own
-downloader while other workers have nothing to do.
+downloader while other workers have nothing to do. It leases up to
+``ARCHIVER_REDIS_LEASE_BATCH`` of them in one round trip and keeps those the
+engine has not asked for yet in its own queue (their leases are renewed and
+released like any other).
 """
 
 from __future__ import annotations
@@ -64,8 +71,12 @@ class RedisScheduler(BaseScheduler):
         self.max_pages = crawler.settings.getint("ARCHIVER_MAX_PAGES")    # crawl-wide, held in Redis
         self.max_held = (crawler.settings.getint("ARCHIVER_REDIS_MAX_HELD")
                          or crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        self.lease_batch = max(1, crawler.settings.getint("ARCHIVER_REDIS_LEASE_BATCH"))
         self.spider: Spider | None = None
         self._ready: deque[Request] = deque()   # leased by the poller, for the engine
+        # fingerprints this worker sent to the seen set, which only grows during a crawl: another
+        # request for one of them (no retry or redirect, no dont_filter) needs no round trip to be refused
+        self._sent: set[str] = set()
         self._waking: Request | None = None
         self._dry = False
         self._closing = False
@@ -105,13 +116,18 @@ class RedisScheduler(BaseScheduler):
             self._ready.append(request)
             self.crawler.stats.inc_value("scheduler/enqueued/local")
             return True
+        fingerprint = self.fingerprinter.fingerprint(request).hex()
+        stats = self.crawler.stats
+        if parent is None and not request.dont_filter and fingerprint in self._sent:
+            stats.inc_value("dupefilter/filtered")      # in the seen set already: Redis would say so
+            return False
         data["meta"] = _picklable_meta({k: v for k, v in data["meta"].items() if k != LEASE_META_KEY})
         blob = pickle.dumps(data, protocol=4)
-        fingerprint = self.fingerprinter.fingerprint(request).hex()
         added = self.book.call(self.frontier.enqueue, fingerprint, blob, request.priority,
                                dont_filter=request.dont_filter, parent=parent, max_pages=self.max_pages,
                                counted=request.meta.get("archiver_kind") in BUDGETED_KINDS)
-        stats = self.crawler.stats
+        if self.book.lost_redis is None:
+            self._sent.add(fingerprint)
         if added:
             stats.inc_value("scheduler/enqueued/redis")
             return True
@@ -130,15 +146,16 @@ class RedisScheduler(BaseScheduler):
 
     # --- internals -----------------------------------------------------------
     def _lease(self) -> Request | None:
-        lease = self.book.call(self.frontier.lease)
-        if lease is None:
-            return None
-        data = pickle.loads(lease.blob)
-        request = request_from_dict(data, spider=self.spider)
-        request.meta[LEASE_META_KEY] = lease.request_id
-        self.book.took(lease.request_id)
-        self.crawler.stats.inc_value("scheduler/dequeued/redis")
-        return request
+        """The next leased request; leases a batch (within ``max_held``) when none is left here."""
+        if not self._ready:
+            room = max(1, min(self.lease_batch, self.max_held - len(self.book.held)))
+            for lease in self.book.call(self.frontier.lease_many, room) or ():
+                request = request_from_dict(pickle.loads(lease.blob), spider=self.spider)
+                request.meta[LEASE_META_KEY] = lease.request_id
+                self.book.took(lease.request_id)
+                self.crawler.stats.inc_value("scheduler/dequeued/redis")
+                self._ready.append(request)
+        return self._ready.popleft() if self._ready else None
 
     def _poll(self) -> None:
         engine = self.crawler.engine

@@ -22,6 +22,17 @@ import redis
 from archiver.distributed.keys import CrawlKeys, articles_key
 from archiver.crawl.state import CrawlState, FrontierEntry, _instant, newest
 
+# One round trip to change one field of a frontier entry (``done``, ``reason``), not a read and a write.
+# KEYS: frontier; ARGV: url, field, JSON value
+_SET_ENTRY_FIELD = """
+local raw = redis.call('hget', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local entry = cjson.decode(raw)
+entry[ARGV[2]] = cjson.decode(ARGV[3])
+redis.call('hset', KEYS[1], ARGV[1], cjson.encode(entry))
+return 1
+"""
+
 
 class RedisCrawlState:
     def __init__(self, client: redis.Redis, prefix: str, local: CrawlState, crawl_id: str | None = None):
@@ -30,6 +41,7 @@ class RedisCrawlState:
         self.prefix = prefix
         self.local = local                 # the output root's state.sqlite: fallback and commit target
         self._articles = articles_key(prefix)
+        self._set_entry_field = client.register_script(_SET_ENTRY_FIELD)
 
     def _frontier(self, crawl_id: str) -> str:
         return CrawlKeys(self.prefix, crawl_id).frontier
@@ -80,20 +92,10 @@ class RedisCrawlState:
         return bool(self.client.hexists(self._frontier(crawl_id), url))
 
     def mark_done(self, crawl_id: str, url: str) -> None:
-        key = self._frontier(crawl_id)
-        raw = self.client.hget(key, url)
-        if raw is not None:
-            entry = json.loads(raw)
-            entry["done"] = 1
-            self.client.hset(key, url, json.dumps(entry))
+        self._set_entry_field(keys=[self._frontier(crawl_id)], args=[url, "done", "1"])
 
     def mark_failed(self, crawl_id: str, url: str, reason: str) -> None:
-        key = self._frontier(crawl_id)
-        raw = self.client.hget(key, url)
-        if raw is not None:
-            entry = json.loads(raw)
-            entry["reason"] = reason
-            self.client.hset(key, url, json.dumps(entry))
+        self._set_entry_field(keys=[self._frontier(crawl_id)], args=[url, "reason", json.dumps(reason)])
 
     def is_done(self, crawl_id: str, url: str) -> bool:
         raw = self.client.hget(self._frontier(crawl_id), url)

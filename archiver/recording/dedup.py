@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +106,21 @@ class DigestIndex:
                  entry.offset, entry.length, entry.payload_length),
             )  # fmt: skip
             return cursor.rowcount == 1
+
+    def add_many(self, entries: Iterable[StoredPayload]) -> int:
+        """Remember *entries* in one transaction (one commit, not one each); returns how many were new."""
+        rows = [(e.digest, e.uri, e.warc_date, e.record_id, e.filename, e.offset, e.length, e.payload_length)
+                for e in entries]
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                cursor = self._db.executemany("INSERT OR IGNORE INTO payload_digest VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                              rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            return max(cursor.rowcount, 0)
 
     def __len__(self) -> int:
         with self._lock:

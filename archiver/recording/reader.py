@@ -108,10 +108,11 @@ def iter_records(paths: Iterable[Path | WarcSource]) -> Iterator[RecordInfo]:
         with source.open() as fh:
             iterator = ArchiveIterator(fh)
             for record in iterator:
-                yield _info(source, iterator, record)
+                yield record_info(source, iterator, record)
 
 
-def _info(source: WarcSource, iterator: ArchiveIterator, record) -> RecordInfo:
+def record_info(source: WarcSource, iterator: ArchiveIterator, record) -> RecordInfo:
+    """The ``RecordInfo`` of the record *iterator* just yielded (reads it to its end)."""
     offset = iterator.get_record_offset()
     headers = tuple(record.rec_headers.headers)
     status, http_headers = None, ()

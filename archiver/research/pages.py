@@ -35,29 +35,57 @@ class Page:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
+class PageCollector:
+    """Pages from records fed in file order: the first HTML response, DOM and article record of each URL.
+
+    Fed by ``collect_pages`` (its own pass over the WARCs) or by the crawl
+    index's pass (``archiver.research.index``), so a finished crawl folder reads
+    its WARCs once for both. An article's item is read when its record is fed
+    (*payload*, if the caller has it already); a DOM only for a page that is no
+    article, once all records are in.
+    """
+
+    def __init__(self) -> None:
+        self._documents: dict[str, RecordInfo] = {}     # url -> first HTML response/revisit
+        self._doms: dict[str, RecordInfo] = {}
+        self._articles: dict[str, tuple[RecordInfo, dict]] = {}
+
+    def add(self, record: RecordInfo, payload: bytes | None = None) -> None:
+        if record.type in ("response", "revisit") and record.status == 200 and "html" in record.mime:
+            self._documents.setdefault(record.uri, record)
+        elif record.type == "resource" and record.uri.startswith(DOM_PREFIX):
+            self._doms.setdefault(record.uri[len(DOM_PREFIX):], record)
+        elif record.type == "metadata" and record.uri.startswith(ARTICLE_PREFIX):
+            url = record.uri[len(ARTICLE_PREFIX):]
+            if url not in self._articles:
+                self._articles[url] = (record, json.loads(payload if payload is not None else read_record(record)))
+
+    def articles(self) -> list[dict]:
+        """The item of each article URL, from its first ``urn:article:`` record, in file order."""
+        return [item for _, item in self._articles.values()]
+
+    def pages(self) -> list[Page]:
+        """The pages, by capture time (then URL), one per URL."""
+        pages = []
+        for url in dict.fromkeys([*self._doms, *self._articles]):
+            article = self._articles.get(url)
+            anchor = self._documents.get(url) or self._doms.get(url) or article[0]
+            page = Page(id=hashlib.sha1(f"{url} {anchor.date}".encode()).hexdigest()[:24], url=url, ts=anchor.date)
+            if article is not None:
+                item = article[1]
+                page.title, page.text = item.get("title"), item.get("text") or "\n\n".join(item.get("body") or [])
+            else:
+                page.title = _title(read_record(self._doms[url]))
+            pages.append(page)
+        return sorted(pages, key=lambda p: (p.ts, p.url))
+
+
 def collect_pages(paths: Iterable[Path | WarcSource]) -> list[Page]:
     """Rendered pages and articles of the WARCs under *paths*, in capture order, one per URL."""
-    documents: dict[str, RecordInfo] = {}      # url -> first HTML response/revisit
-    doms: dict[str, RecordInfo] = {}
-    articles: dict[str, RecordInfo] = {}
+    collector = PageCollector()
     for record in iter_records(list(paths)):
-        if record.type in ("response", "revisit") and record.status == 200 and "html" in record.mime:
-            documents.setdefault(record.uri, record)
-        elif record.type == "resource" and record.uri.startswith(DOM_PREFIX):
-            doms.setdefault(record.uri[len(DOM_PREFIX):], record)
-        elif record.type == "metadata" and record.uri.startswith(ARTICLE_PREFIX):
-            articles.setdefault(record.uri[len(ARTICLE_PREFIX):], record)
-    pages = []
-    for url in dict.fromkeys([*doms, *articles]):
-        anchor = documents.get(url) or doms.get(url) or articles[url]
-        page = Page(id=hashlib.sha1(f"{url} {anchor.date}".encode()).hexdigest()[:24], url=url, ts=anchor.date)
-        if url in articles:
-            item = json.loads(read_record(articles[url]))
-            page.title, page.text = item.get("title"), item.get("text") or "\n\n".join(item.get("body") or [])
-        elif url in doms:
-            page.title = _title(read_record(doms[url]))
-        pages.append(page)
-    return sorted(pages, key=lambda p: (p.ts, p.url))
+        collector.add(record)
+    return collector.pages()
 
 
 def _title(html: bytes) -> str | None:
@@ -74,7 +102,9 @@ def write_pages(pages: list[Page], output: Path) -> Path:
     return Path(output)
 
 
-def write_pages_jsonl(crawl_dir: Path) -> Path:
-    """``<crawl_dir>/pages.jsonl`` listing the crawl's pages (the WACZ page list)."""
+def write_pages_jsonl(crawl_dir: Path, pages: list[Page] | None = None) -> Path:
+    """``<crawl_dir>/pages.jsonl`` listing the crawl's pages (the WACZ page list); *pages* if collected already."""
     crawl_dir = Path(crawl_dir)
-    return write_pages(collect_pages(warc_files([crawl_dir / "warc"])), crawl_dir / PAGES_FILE)
+    if pages is None:
+        pages = collect_pages(warc_files([crawl_dir / "warc"]))
+    return write_pages(pages, crawl_dir / PAGES_FILE)
