@@ -88,3 +88,14 @@ def test_furniture_that_trafilatura_keeps_is_left_out_of_the_merge() -> None:
     assert len(article.body) == 7 and article.body[0].startswith(LEDE)
     assert not any("Ferry timetables" in p or "bakery" in p for p in article.body)
     assert "2 left out as page furniture" in article.extraction["reasons"]["body"]
+
+
+def test_trafilatura_text_keeps_data_tables_row_by_row_and_layout_tables_block_by_block() -> None:
+    rows = "".join(f"<tr><td>Lane {n}</td><td>closed from {n} June</td></tr>" for n in (1, 2))
+    data = f"<html><body><article>{''.join(f'<p>{p}</p>' for p in ARTICLE)}<table>{rows}</table></article></body></html>"
+    paragraphs = body_from_trafilatura(data, "http://127.0.0.1/a").paragraphs
+    assert "Lane 1 closed from 1 June" in paragraphs and "Lane 2 closed from 2 June" in paragraphs
+    cells = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    layout = (f"<html><body><table><tr><td><a href='/'>Home</a></td><td>{cells}</td></tr></table></body></html>")
+    paragraphs = body_from_trafilatura(layout, "http://127.0.0.1/a").paragraphs
+    assert [p for p in paragraphs if p in ARTICLE] == ARTICLE   # an old table-layout page keeps its article
