@@ -29,6 +29,7 @@ from archiver.extraction.document import decode_html, parse_html
 from archiver.extraction.names import author_tagline, looks_like_byline, name_key
 from archiver.extraction.structured import read_structured, resolve, text_value
 from archiver.extraction.page import ArticlePage
+from archiver.extraction.standfirst import printed_standfirst, with_standfirst
 from archiver.extraction.bylines import authors, in_non_article_context, site_names
 from archiver.extraction.datelines import dates
 from archiver.verdict.access import assess_access, paywalled_sections, strip_paywall_boxes
@@ -309,6 +310,7 @@ def _printed_caption(page: ArticlePage) -> tuple[str | None, str | None]:
 
 def _body(page: ArticlePage) -> None:
     result, source, reason = None, None, None
+    standfirst = printed_standfirst(page.root, [page.data.first_meta(key) for key in _DESCRIPTION_KEYS])
     containers = page.select_elements("body")
     if containers:
         result = body_mod.body_from_containers(containers, page.url, page.select_elements("related"))
@@ -321,6 +323,9 @@ def _body(page: ArticlePage) -> None:
     if result is None or not result.paragraphs:
         page.warn("no body text found")
         return
+    if standfirst and source in _BODIES_WITHOUT_STANDFIRST and with_standfirst(result, standfirst, page.article.subtitle):
+        why = "the printed standfirst (the page's description) put before the body"
+        reason = f"{reason}; {why}" if reason else why
     for index in (1, 0):
         if index < len(result.paragraphs) and looks_like_byline(result.paragraphs[index]):
             body_mod.drop_paragraph(result, index)  # the byline printed as the first paragraph
@@ -336,6 +341,10 @@ def _body(page: ArticlePage) -> None:
         page.set("related", result.related, source)
     if result.links:
         page.set("links", result.links, source)
+
+
+_DESCRIPTION_KEYS = ("description", "og:description", "twitter:description")
+_BODIES_WITHOUT_STANDFIRST = {"json-ld", "microdata", "text"}  # not an outlet's selectors, not trafilatura's text
 
 
 def _general_body(page: ArticlePage) -> tuple[body_mod.Body | None, str | None, str | None]:
