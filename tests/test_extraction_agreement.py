@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from archiver.extraction import extract_article
 from archiver.extraction.agreement import agreement
 from archiver.extraction.article import _reconcile
-from archiver.extraction.body import Body
+from archiver.extraction.body import Body, body_from_trafilatura
+
+SAVED = Path(__file__).parent / "sample_data" / "body_merge"
+LEDE = "The harbour council voted on Tuesday, after a long debate"   # the scored block's first paragraph
+REST = ("The port authority has not yet said", "A spokeswoman for the authority said",
+        "Engineers expect the repair to take fourteen weeks", "Drivers are advised to use the ring road")
 
 ARTICLE = [
     "The harbour council voted on Tuesday to close two lanes of the bridge while engineers replace "
@@ -49,8 +56,46 @@ def test_where_the_two_disagree_the_reason_says_which_won_and_why() -> None:
     part, padded, elsewhere = (Body(paragraphs=ARTICLE[:1]), Body(paragraphs=ARTICLE + furniture * 3),
                                Body(paragraphs=furniture))
     assert _reconcile(article, article) == (article, "text", None)
-    cases = {"is a part of the article": part, "adds page furniture": padded, "another part of the page": elsewhere}
-    for why, scored in cases.items():
+    chosen, source, reason = _reconcile(part, article)
+    assert (chosen.paragraphs, source) == (ARTICLE, "text") and reason.startswith("merged: ")
+    assert "is a part of the article" in reason and "3 of trafilatura's paragraphs added" in reason, reason
+    for why, scored in {"adds page furniture": padded, "another part of the page": elsewhere}.items():
         chosen, source, reason = _reconcile(scored, article)
         assert (chosen, source) == (article, "trafilatura") and reason.startswith("trafilatura won: ")
         assert why in reason, reason
+
+
+def _saved(name: str):
+    html = (SAVED / name).read_text(encoding="utf-8")
+    return html, extract_article(html, "http://127.0.0.1/bridge")
+
+
+def test_a_scored_block_that_is_part_of_the_article_is_merged_with_the_rest_from_trafilatura() -> None:
+    html, article = _saved("part_of_article.html")
+    assert article.body[0].startswith(LEDE)
+    assert [p for p in article.body if p.startswith(REST)] == article.body[3:]   # the rest, in page order
+    assert len(article.body) == 7
+    assert article.extraction["sources"]["body"] == "text"
+    assert article.extraction["reasons"]["body"].startswith("merged: ")
+    assert "4 of trafilatura's paragraphs added, 0 left out" in article.extraction["reasons"]["body"]
+
+
+def test_furniture_that_trafilatura_keeps_is_left_out_of_the_merge() -> None:
+    html, article = _saved("furniture_in_trafilatura.html")
+    theirs = body_from_trafilatura(html, "http://127.0.0.1/bridge").paragraphs
+    furniture = [p for p in theirs if p.startswith("Ferry timetables")]
+    assert len(furniture) == 2    # the most-read box and the line of related links: trafilatura keeps both
+    assert len(article.body) == 7 and article.body[0].startswith(LEDE)
+    assert not any("Ferry timetables" in p or "bakery" in p for p in article.body)
+    assert "2 left out as page furniture" in article.extraction["reasons"]["body"]
+
+
+def test_trafilatura_text_keeps_data_tables_row_by_row_and_layout_tables_block_by_block() -> None:
+    rows = "".join(f"<tr><td>Lane {n}</td><td>closed from {n} June</td></tr>" for n in (1, 2))
+    data = f"<html><body><article>{''.join(f'<p>{p}</p>' for p in ARTICLE)}<table>{rows}</table></article></body></html>"
+    paragraphs = body_from_trafilatura(data, "http://127.0.0.1/a").paragraphs
+    assert "Lane 1 closed from 1 June" in paragraphs and "Lane 2 closed from 2 June" in paragraphs
+    cells = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    layout = (f"<html><body><table><tr><td><a href='/'>Home</a></td><td>{cells}</td></tr></table></body></html>")
+    paragraphs = body_from_trafilatura(layout, "http://127.0.0.1/a").paragraphs
+    assert [p for p in paragraphs if p in ARTICLE] == ARTICLE   # an old table-layout page keeps its article

@@ -19,14 +19,17 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
 
+from lxml.html import HtmlElement
+
 from archiver.items import Article
 from archiver.extraction import body as body_mod
 from archiver.extraction import content
-from archiver.extraction.agreement import KEEP_SCORED_COVERS, KEEP_SCORED_INSIDE, agreement
+from archiver.extraction.agreement import KEEP_SCORED_COVERS, KEEP_SCORED_INSIDE, agreement, merged, stripped
 from archiver.extraction.document import decode_html, parse_html
 from archiver.extraction.names import author_tagline, looks_like_byline, name_key
 from archiver.extraction.structured import read_structured, resolve, text_value
 from archiver.extraction.page import ArticlePage
+from archiver.extraction.standfirst import printed_standfirst, with_standfirst
 from archiver.extraction.bylines import authors, in_non_article_context, site_names
 from archiver.extraction.datelines import dates
 from archiver.verdict.access import assess_access, paywalled_sections, strip_paywall_boxes
@@ -307,6 +310,7 @@ def _printed_caption(page: ArticlePage) -> tuple[str | None, str | None]:
 
 def _body(page: ArticlePage) -> None:
     result, source, reason = None, None, None
+    standfirst = printed_standfirst(page.root, [page.data.first_meta(key) for key in _DESCRIPTION_KEYS])
     containers = page.select_elements("body")
     if containers:
         result = body_mod.body_from_containers(containers, page.url, page.select_elements("related"))
@@ -319,6 +323,9 @@ def _body(page: ArticlePage) -> None:
     if result is None or not result.paragraphs:
         page.warn("no body text found")
         return
+    if standfirst and source in _BODIES_WITHOUT_STANDFIRST and with_standfirst(result, standfirst, page.article.subtitle):
+        why = "the printed standfirst (the page's description) put before the body"
+        reason = f"{reason}; {why}" if reason else why
     for index in (1, 0):
         if index < len(result.paragraphs) and looks_like_byline(result.paragraphs[index]):
             body_mod.drop_paragraph(result, index)  # the byline printed as the first paragraph
@@ -336,6 +343,10 @@ def _body(page: ArticlePage) -> None:
         page.set("links", result.links, source)
 
 
+_DESCRIPTION_KEYS = ("description", "og:description", "twitter:description")
+_BODIES_WITHOUT_STANDFIRST = {"json-ld", "microdata", "text"}  # not an outlet's selectors, not trafilatura's text
+
+
 def _general_body(page: ArticlePage) -> tuple[body_mod.Body | None, str | None, str | None]:
     """JSON-LD articleBody when it keeps paragraphs and is not a stub, else the paragraph-scored
     body checked against trafilatura's (archiver.extraction.agreement); (body, source, why)."""
@@ -343,13 +354,15 @@ def _general_body(page: ArticlePage) -> tuple[body_mod.Body | None, str | None, 
     structured = body_mod.body_from_text(structured_text) if structured_text else None
     if structured and len(structured.paragraphs) >= 2:
         return structured, "json-ld", None
-    scored, source = _scored_body(page), "text"
+    containers = content.main_containers(page.root)
+    scored, source = _scored_body(page, containers), "text"
     extracted, reason = scored, None
+    furniture = content.furniture_keys(page.root, containers)  # read before trafilatura prunes the tree
     second = body_mod.body_from_trafilatura(page.root, page.url)  # last step: trafilatura may prune the tree
     if scored is None:
         extracted, source = second, "trafilatura"
     elif second.paragraphs:
-        extracted, source, reason = _reconcile(scored, second)
+        extracted, source, reason = _reconcile(scored, second, furniture)
     if structured and structured.paragraphs:
         extracted_len = sum(len(p) for p in extracted.paragraphs)
         if extracted_len < 0.5 * len(structured_text or ""):
@@ -360,26 +373,33 @@ def _general_body(page: ArticlePage) -> tuple[body_mod.Body | None, str | None, 
     return structured, ("json-ld" if structured else None), None
 
 
-def _reconcile(scored: body_mod.Body, second: body_mod.Body) -> tuple[body_mod.Body, str, str | None]:
-    """The scored body where trafilatura's text agrees with it, else trafilatura's, saying why."""
+def _reconcile(scored: body_mod.Body, second: body_mod.Body,
+               furniture: frozenset[str] = frozenset()) -> tuple[body_mod.Body, str, str | None]:
+    """The scored body where trafilatura's text agrees with it; the two merged where the scored block
+    is a part of trafilatura's text; else trafilatura's text less the scorer's page furniture; saying why."""
     found = agreement("\n".join(scored.paragraphs), "\n".join(second.paragraphs))
     if found.keeps_first:
         return scored, "text", None
     if found.inside >= KEEP_SCORED_INSIDE:
-        why = (f"trafilatura won: the paragraph-scored text holds only {found.covers:.0%} of its words "
-               "(the scored block is a part of the article)")
-    elif found.covers >= KEEP_SCORED_COVERS:
-        why = (f"trafilatura won: {1 - found.inside:.0%} of the paragraph-scored words are not in its text "
-               "(the scored block adds page furniture)")
-    else:
-        why = (f"trafilatura won: the two texts share little ({found.inside:.0%} of the scored words, "
-               f"{found.covers:.0%} of its own); the scored block is another part of the page")
+        body, added, dropped = merged(scored, second, furniture)
+        return body, "text", (f"merged: the paragraph-scored text holds only {found.covers:.0%} of trafilatura's "
+                               f"words (the scored block is a part of the article); {added} of trafilatura's "
+                               f"paragraphs added, {dropped} left out as page furniture")
+    if found.covers < KEEP_SCORED_COVERS:
+        return second, "trafilatura", (f"trafilatura won: the two texts share little ({found.inside:.0%} of the "
+                                       f"scored words, {found.covers:.0%} of its own); the scored block is another "
+                                       "part of the page")
+    why = (f"trafilatura won: {1 - found.inside:.0%} of the paragraph-scored words are not in its text "
+           "(the scored block adds page furniture)")
+    body, dropped = stripped(second, furniture)
+    if dropped and body.paragraphs:
+        return body, "trafilatura", f"{why}; {dropped} of its paragraphs left out as page furniture"
     return second, "trafilatura", why
 
 
-def _scored_body(page: ArticlePage) -> body_mod.Body | None:
-    """The article container found by paragraph scoring, walked like an outlet's body."""
-    containers = content.main_containers(page.root)
+def _scored_body(page: ArticlePage, containers: list[HtmlElement]) -> body_mod.Body | None:
+    """The article containers found by paragraph scoring (``content.main_containers``), walked like an
+    outlet's body."""
     if not containers:
         return None
     found = body_mod.body_from_containers(containers, page.url, keep_tables=True)

@@ -63,6 +63,12 @@ class Body:
     related: list[dict[str, Any]] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)
 
+    def take(self, other: Body, index: int) -> None:
+        """Append *other*'s paragraph *index* with its links."""
+        position = len(self.paragraphs)
+        self.paragraphs.append(other.paragraphs[index])
+        self.links.extend({**l, "paragraph": position} for l in other.links if l["paragraph"] == index)
+
 
 def normalize_space(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u200b", "").split())
@@ -138,7 +144,7 @@ def body_from_trafilatura(document: str | HtmlElement, base_url: str) -> Body:
     import trafilatura
 
     xml = trafilatura.extract(document, url=base_url or None, output_format="xml", include_links=True,
-                              include_comments=False, include_tables=False, include_images=False,
+                              include_comments=True, include_tables=True, include_images=False,
                               with_metadata=False, deduplicate=False)
     body = Body()
     if not xml:
@@ -152,14 +158,32 @@ def body_from_trafilatura(document: str | HtmlElement, base_url: str) -> Body:
         return body
     _add_trafilatura_text(body, main.text)
     for child in main:
-        for element in child.iter("p", "head", "item", "quote"):
+        for element in child.iter("p", "head", "item", "quote", "row"):
             if element.tag == "head" and element.get("rend") == "h1":
                 continue
-            if element.tag in {"p", "quote"} and element.xpath("ancestor::item|ancestor::quote"):
-                continue
-            _add_trafilatura_text(body, "".join(element.itertext()), element, base_url)
+            in_cell = element.getparent() is not None and element.getparent().tag == "cell"
+            if in_cell and element.getprevious() is None:
+                _add_trafilatura_text(body, element.getparent().text)  # a layout cell's text before its blocks
+            if element.tag == "row":
+                _add_trafilatura_row(body, element, base_url)
+            elif not (element.tag in {"p", "quote"} and element.xpath("ancestor::item|ancestor::quote")):
+                _add_trafilatura_text(body, "".join(element.itertext()), element, base_url)
+            if in_cell:
+                _add_trafilatura_text(body, element.tail)
         _add_trafilatura_text(body, child.tail)  # text trafilatura left loose between its blocks
     return body
+
+
+def _add_trafilatura_row(body: Body, row: etree._Element, base_url: str) -> None:
+    """A data row as one paragraph of its cells; a layout row (cells holding blocks) gives none itself:
+    its blocks come one by one, with the text between them."""
+    cells = row.findall("cell")
+    if row.xpath(".//p|.//head|.//item|.//quote|.//row"):
+        for cell in cells:
+            if not len(cell):
+                _add_trafilatura_text(body, cell.text)
+        return
+    _add_trafilatura_text(body, " ".join(normalize_space("".join(c.itertext())) for c in cells), row, base_url)
 
 
 def _add_trafilatura_text(body: Body, raw: str | None, element: etree._Element | None = None,

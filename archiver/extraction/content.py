@@ -15,6 +15,8 @@ import re
 
 from lxml.html import HtmlElement
 
+from archiver.extraction.agreement import paragraph_key
+
 _VOTERS = {"p", "pre", "td", "blockquote", "li", "dd", "h2", "h3", "h4"}
 _FURNITURE_TAGS = {"nav", "footer", "aside", "header", "form", "menu", "dialog", "figure", "figcaption",
                    "script", "style", "noscript", "template", "button", "select", "label"}
@@ -27,6 +29,8 @@ _FURNITURE = re.compile(
 _ARTICLE_HINT = re.compile(r"(?:^|[^a-z])(?:article|content|entry|post|story|body|text|main|prose|"
                            r"articlebody|article-body|post-content|entry-content|story-body)(?:$|[^a-z])")
 _MIN_VOTE_CHARS = 25
+_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "td", "th", "div")
+_LINK_DENSE = 0.5       # a block more than half link text is navigation, whatever its class
 
 
 def _marker(element: HtmlElement) -> str:
@@ -144,3 +148,25 @@ def _widen(top: HtmlElement, prose: dict[HtmlElement, int], body: HtmlElement) -
         if candidate is None or _link_density(candidate, _text_length(candidate)) > 0.3:
             return current
         current = candidate
+
+
+def furniture_keys(root: HtmlElement, containers: list[HtmlElement]) -> frozenset[str]:
+    """Keys (``paragraph_key``) of the blocks the scorer counts as page furniture: under a furniture
+    element (comments, related, newsletter, bio, teaser ...) or link-dense, outside the article's scope
+    (the found containers' parent) for the former. Read before trafilatura prunes the tree, to strip
+    the same blocks from its text (archiver.extraction.article._reconcile)."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    scope = {c.getparent() for c in containers if c.getparent() is not None} | set(containers)
+    excluded: dict[HtmlElement, bool] = {}
+    keys = set()
+    for element in body.iter(*_BLOCKS):
+        text = " ".join(element.text_content().split())
+        if not text:
+            continue
+        furniture = _excluded(element, excluded) and not any(a in scope for a in element.iterancestors())
+        if furniture or _link_density(element, len(text)) > _LINK_DENSE:
+            keys.add(paragraph_key(text))
+    keys.discard("")
+    return frozenset(keys)
