@@ -10,7 +10,6 @@ import pytest
 from lxml import html as lxml_html
 
 from archiver.sample.server import load_articles
-from tests.conftest import crawl
 from tests.warc_helpers import by_uri, png_is_valid_and_not_blank, read_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]      # the session's rendered crawl of both outlets

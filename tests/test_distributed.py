@@ -206,7 +206,6 @@ def test_redis_restarted_mid_crawl_stops_the_workers_and_keeps_what_they_wrote(s
                             "--set", "ARCHIVER_REDIS_LEASE_TTL=3", "--set", "DOWNLOAD_DELAY=0.5")
         client = redis.Redis.from_url(server.url)
         crawl_id = _wait_for(lambda: [m.decode() for m in client.smembers("archiver:crawls")], 300, "the crawl")[0]
-        keys = CrawlKeys("archiver", crawl_id)
         _wait_for(lambda: client.hlen("archiver:articles") >= 3, 600, "some articles archived")
         assert proc.poll() is None, "the crawl ended before Redis went away: the test checked nothing"
         server.stop()

@@ -12,7 +12,6 @@ import uuid
 
 import pytest
 
-import pytest
 
 from tests.conftest import ARCHIVER, ROOT, in_terminal, run_archiver
 

@@ -16,7 +16,7 @@ import pytest
 
 from archiver.recording.reader import iter_records, warc_files
 from tests.conftest import run_archiver
-from tests.qa_site import BROKEN, CLEAN, PARAGRAPHS, profile_toml, serve_qa_site
+from tests.qa_site import BROKEN, CLEAN, profile_toml, serve_qa_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("wayback")]
 

@@ -17,7 +17,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.recording.verify import repair_file, verify_file
-from tests.conftest import ARCHIVER, ROOT, WARCIO, crawl, run_archiver
+from tests.conftest import ARCHIVER, ROOT, WARCIO, crawl
 from tests.warc_helpers import read_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]    # rendered crawls of the sample outlets

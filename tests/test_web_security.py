@@ -12,7 +12,6 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
