@@ -166,12 +166,16 @@ def test_a_frontier_entry_is_marked_done_or_failed_in_place(redis_url, tmp_path)
 def test_a_worker_refuses_a_request_it_already_queued_without_asking_redis(redis_url):
     """The seen set only grows: a second request for a URL this worker queued needs no round trip."""
     from scrapy import Request, Spider
+    from scrapy.utils.reactor import install_reactor, is_reactor_installed
     from scrapy.utils.test import get_crawler
 
     from archiver import settings as defaults
+
+    if not is_reactor_installed():      # the crawl's reactor, before anything imports Twisted's default one
+        install_reactor(defaults.TWISTED_REACTOR)
     from archiver.distributed.scheduler import RedisScheduler
 
-    settings = {name: getattr(defaults, name) for name in dir(defaults) if name.startswith("ARCHIVER_REDIS")}
+    settings = {name: getattr(defaults, name) for name in dir(defaults) if name.isupper()}
     settings.update(ARCHIVER_REDIS_URL=redis_url, ARCHIVER_CRAWL_ID="crawl-1", ARCHIVER_WORKER_ID="w1")
     crawler = get_crawler(Spider, settings_dict=settings)
     scheduler = RedisScheduler.from_crawler(crawler)
